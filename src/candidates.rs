@@ -1,0 +1,345 @@
+//! Stage 2: which units each household may lawfully get, before anyone is
+//! placed (the static rules), and why the others are excluded.
+//!
+//! The dynamic rules — a dwelling taken, a district or building cap reached,
+//! a temporary site full on some day — are checked by `solve`.
+//! Units out of travel reach are pruned with an R-tree around the language
+//! schools, so the work grows with the number of eligible pairs, not with
+//! households × units.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rstar::{RTree, primitives::GeomWithData};
+
+use crate::economy::{Budget, budget};
+use crate::ids::{HouseholdId, UnitId};
+use crate::model::{Day, Household, Inputs, Tenure, Unit, UnitKind};
+use crate::scenario::Scenario;
+use crate::travel;
+
+/// A rule, as the reason a household did not get a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    Availability,
+    ForbiddenDistrict,
+    Accessibility,
+    Size,
+    Capacity,
+    Affordability,
+    Travel,
+    Pin,
+    Taken,
+    DistrictCap,
+    BuildingCap,
+    NoTemporaryBridge,
+    ArrivalAfterHorizon,
+}
+
+impl Reason {
+    /// The code written to `reason_code`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Availability => "availability",
+            Reason::ForbiddenDistrict => "forbidden_district",
+            Reason::Accessibility => "accessibility",
+            Reason::Size => "size",
+            Reason::Capacity => "capacity",
+            Reason::Affordability => "affordability",
+            Reason::Travel => "travel",
+            Reason::Pin => "pin",
+            Reason::Taken => "taken",
+            Reason::DistrictCap => "district_cap",
+            Reason::BuildingCap => "building_cap",
+            Reason::NoTemporaryBridge => "no_temporary_bridge",
+            Reason::ArrivalAfterHorizon => "arrival_after_horizon",
+        }
+    }
+
+    /// A few words for an officer.
+    #[must_use]
+    pub fn words(self) -> &'static str {
+        match self {
+            Reason::Availability => "not available in time or not for the whole horizon",
+            Reason::ForbiddenDistrict => "in a district where placement is forbidden",
+            Reason::Accessibility => "without the step-free access the household needs",
+            Reason::Size => "too small for the household",
+            Reason::Capacity => "without room for the household",
+            Reason::Affordability => "rent leaves less than the minimum disposable amount",
+            Reason::Travel => "too far from the language school",
+            Reason::Pin => "refused for the pinned unit",
+            Reason::Taken => "already given to a household with higher priority",
+            Reason::DistrictCap => "the district would exceed its newcomer share",
+            Reason::BuildingCap => "the building already has its maximum of newcomer households",
+            Reason::NoTemporaryBridge => "no temporary place until the move-in date",
+            Reason::ArrivalAfterHorizon => "arrives after the end of the plan",
+        }
+    }
+}
+
+/// A permanent dwelling a household may get.
+#[derive(Debug, Clone)]
+pub struct PermanentOption {
+    pub unit: UnitId,
+    /// First day the household can move in.
+    pub move_in: Day,
+    /// The budget at the end of the horizon (after a reunion inside it).
+    pub budget: Budget,
+    pub travel_min: Option<f64>,
+    /// Rooms beyond what the size rule needs.
+    pub spare_rooms: u32,
+}
+
+/// A temporary site a household may get.
+#[derive(Debug, Clone)]
+pub struct TemporaryOption {
+    pub unit: UnitId,
+    pub travel_min: Option<f64>,
+}
+
+/// What one household may get.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdCandidates {
+    /// Arrival day, at least day 0.
+    pub arrival: Day,
+    pub permanent: Vec<PermanentOption>,
+    pub temporary: Vec<TemporaryOption>,
+    /// How many permanent dwellings each rule excluded (first failing rule).
+    pub permanent_excluded: BTreeMap<Reason, u32>,
+    /// How many temporary sites each rule excluded.
+    pub temporary_excluded: BTreeMap<Reason, u32>,
+    /// The pinned unit's verdict: `Err` names the rule that refuses it.
+    pub pin: Option<(UnitId, Result<(), Reason>)>,
+}
+
+/// Candidates of every household, in household order.
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    pub households: Vec<HouseholdCandidates>,
+}
+
+impl Candidates {
+    #[must_use]
+    pub fn of(&self, h: HouseholdId) -> &HouseholdCandidates {
+        &self.households[h.index()]
+    }
+}
+
+/// Builds the candidates of every household.
+#[must_use]
+pub fn build(inputs: &Inputs, scenario: &Scenario) -> Candidates {
+    let schools = travel::language_schools(inputs);
+    let tree: RTree<GeomWithData<[f64; 2], UnitId>> = RTree::bulk_load(
+        inputs
+            .units
+            .iter()
+            .map(|u| GeomWithData::new([u.pos.x(), u.pos.y()], u.id))
+            .collect(),
+    );
+    let reach = travel::reach_m(scenario.rules.max_travel_min, &scenario.travel);
+    let households = inputs
+        .households
+        .iter()
+        .map(|h| household_candidates(inputs, scenario, &schools, &tree, reach, h))
+        .collect();
+    Candidates { households }
+}
+
+fn household_candidates(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    schools: &[crate::ids::PlaceId],
+    tree: &RTree<GeomWithData<[f64; 2], UnitId>>,
+    reach_m: f64,
+    h: &Household,
+) -> HouseholdCandidates {
+    let mut out = HouseholdCandidates {
+        arrival: h.arrival.max(0),
+        ..HouseholdCandidates::default()
+    };
+    // Units within travel reach of the school(s); with no school at all the
+    // travel rule cannot apply and every unit is in reach.
+    let centres: Vec<[f64; 2]> = match h.language_school {
+        Some(s) => vec![[inputs.place(s).pos.x(), inputs.place(s).pos.y()]],
+        None => schools
+            .iter()
+            .map(|&s| [inputs.place(s).pos.x(), inputs.place(s).pos.y()])
+            .collect(),
+    };
+    let in_reach: Vec<UnitId> = if centres.is_empty() {
+        inputs.units.iter().map(|u| u.id).collect()
+    } else {
+        let mut set: HashSet<UnitId> = HashSet::new();
+        for c in &centres {
+            // A small margin so that the exact check below decides the edge.
+            let r = reach_m * 1.000_001 + 1.0;
+            set.extend(tree.locate_within_distance(*c, r * r).map(|g| g.data));
+        }
+        let mut v: Vec<UnitId> = set.into_iter().collect();
+        v.sort_unstable();
+        v
+    };
+    let (n_perm, n_temp) = inputs
+        .units
+        .iter()
+        .fold((0u32, 0u32), |(p, t), u| match u.tenure {
+            Tenure::Permanent => (p + 1, t),
+            Tenure::Temporary => (p, t + 1),
+        });
+    let (mut perm_seen, mut temp_seen) = (0u32, 0u32);
+    for &uid in &in_reach {
+        let u = inputs.unit(uid);
+        match u.tenure {
+            Tenure::Permanent => {
+                perm_seen += 1;
+                match check_permanent(inputs, scenario, schools, h, out.arrival, u) {
+                    Ok(option) => out.permanent.push(option),
+                    Err(r) => *out.permanent_excluded.entry(r).or_default() += 1,
+                }
+            }
+            Tenure::Temporary => {
+                temp_seen += 1;
+                match check_temporary(inputs, scenario, schools, h, out.arrival, u) {
+                    Ok(option) => out.temporary.push(option),
+                    Err(r) => *out.temporary_excluded.entry(r).or_default() += 1,
+                }
+            }
+        }
+    }
+    if n_perm > perm_seen {
+        *out.permanent_excluded.entry(Reason::Travel).or_default() += n_perm - perm_seen;
+    }
+    if n_temp > temp_seen {
+        *out.temporary_excluded.entry(Reason::Travel).or_default() += n_temp - temp_seen;
+    }
+    if let Some(pin) = h.locked_unit {
+        let u = inputs.unit(pin);
+        let verdict = match u.tenure {
+            Tenure::Permanent => {
+                check_permanent(inputs, scenario, schools, h, out.arrival, u).map(|_| ())
+            }
+            Tenure::Temporary => {
+                check_temporary(inputs, scenario, schools, h, out.arrival, u).map(|_| ())
+            }
+        };
+        out.pin = Some((pin, verdict));
+    }
+    out
+}
+
+fn forbidden(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> bool {
+    let Some(d) = u.district else { return false };
+    let flags = &inputs.district(d).flags;
+    let rules = &scenario.rules;
+    flags.iter().any(|f| {
+        rules
+            .forbidden_flags
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(f))
+            || (u.kind == UnitKind::SocialHousing
+                && rules
+                    .forbidden_flags_social_housing
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(f)))
+    })
+}
+
+/// Whether a dwelling is big enough for `persons` (either part of the rule).
+#[must_use]
+pub fn fits(u: &Unit, persons: u32, scenario: &Scenario) -> bool {
+    persons <= scenario.rules.max_persons_per_room * u.rooms
+        || u.area_m2 >= scenario.rules.min_m2_per_person * f64::from(persons)
+}
+
+fn travel_ok(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    schools: &[crate::ids::PlaceId],
+    h: &Household,
+    u: &Unit,
+) -> Result<Option<f64>, Reason> {
+    let minutes = travel::school_minutes(inputs, schools, h, u.pos, &scenario.travel);
+    match minutes {
+        Some(m) if m > scenario.rules.max_travel_min => Err(Reason::Travel),
+        other => Ok(other),
+    }
+}
+
+fn check_permanent(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    schools: &[crate::ids::PlaceId],
+    h: &Household,
+    arrival: Day,
+    u: &Unit,
+) -> Result<PermanentOption, Reason> {
+    let horizon = scenario.horizon_days;
+    let move_in = arrival.max(u.available_from);
+    if move_in >= horizon || u.available_until.is_some_and(|until| until < horizon - 1) {
+        return Err(Reason::Availability);
+    }
+    if forbidden(inputs, scenario, u) {
+        return Err(Reason::ForbiddenDistrict);
+    }
+    if h.needs_accessible && !u.accessible {
+        return Err(Reason::Accessibility);
+    }
+    let last = h.final_in(horizon);
+    if !fits(u, last.persons(), scenario) {
+        return Err(Reason::Size);
+    }
+    let money = |comp| {
+        budget(
+            h,
+            comp,
+            u.rent_dkk,
+            u.area_m2,
+            &scenario.benefits,
+            &scenario.housing_benefit,
+            &scenario.rules.min_disposable,
+        )
+    };
+    let at_move_in = money(h.at(move_in));
+    let at_end = money(last);
+    if !at_move_in.affordable() || !at_end.affordable() {
+        return Err(Reason::Affordability);
+    }
+    let travel_min = travel_ok(inputs, scenario, schools, h, u)?;
+    let rooms_needed = last.persons().div_ceil(scenario.rules.max_persons_per_room);
+    Ok(PermanentOption {
+        unit: u.id,
+        move_in,
+        budget: at_end,
+        travel_min,
+        spare_rooms: u.rooms.saturating_sub(rooms_needed),
+    })
+}
+
+fn check_temporary(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    schools: &[crate::ids::PlaceId],
+    h: &Household,
+    arrival: Day,
+    u: &Unit,
+) -> Result<TemporaryOption, Reason> {
+    if u.available_from >= scenario.horizon_days
+        || u.available_until.is_some_and(|until| until < arrival)
+    {
+        return Err(Reason::Availability);
+    }
+    if forbidden(inputs, scenario, u) {
+        return Err(Reason::ForbiddenDistrict);
+    }
+    if h.needs_accessible && !u.accessible {
+        return Err(Reason::Accessibility);
+    }
+    if u.capacity < h.at(arrival).persons() {
+        return Err(Reason::Capacity);
+    }
+    let travel_min = travel_ok(inputs, scenario, schools, h, u)?;
+    Ok(TemporaryOption {
+        unit: u.id,
+        travel_min,
+    })
+}

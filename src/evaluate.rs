@@ -1,0 +1,518 @@
+//! Stage 4: the plan's figures — one row per household and the summary.
+//!
+//! Pure: no I/O, no clock (solve time is passed in).
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::economy::{budget, income_dkk, temporary_charge_dkk};
+use crate::model::Inputs;
+use crate::scenario::Scenario;
+use crate::solve::{Plan, Status};
+use crate::travel;
+
+/// Days per month for monthly amounts (365.25 / 12).
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// One line of `plan.csv`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HouseholdRow {
+    pub household_id: String,
+    pub status: &'static str,
+    pub temp_unit: Option<String>,
+    pub temp_from: Option<NaiveDate>,
+    pub temp_to: Option<NaiveDate>,
+    pub perm_unit: Option<String>,
+    pub perm_from: Option<NaiveDate>,
+    pub district: Option<String>,
+    pub persons: u32,
+    pub income: i64,
+    pub housing_benefit: Option<i64>,
+    pub rent: Option<i64>,
+    pub disposable: Option<i64>,
+    pub travel_minutes: Option<f64>,
+    pub reason: Option<String>,
+    pub reason_code: Option<&'static str>,
+    pub household_type: &'static str,
+    /// Where the household lives at the end of the plan (working CRS); not written to CSV.
+    #[serde(skip)]
+    pub position: Option<(f64, f64)>,
+    /// Persons in a temporary place on each day, summed; not written to CSV.
+    #[serde(skip)]
+    pub temporary_person_days: i64,
+}
+
+/// Count of households and persons.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Count {
+    pub households: u32,
+    pub persons: u32,
+}
+
+/// Figures of one household type.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TypeFigures {
+    pub households: u32,
+    pub persons: u32,
+    pub permanent: u32,
+    pub temporary_only: u32,
+    pub unplaced: u32,
+    pub temporary_person_days: i64,
+}
+
+/// One district before and after the plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DistrictFigures {
+    pub id: String,
+    pub name: String,
+    pub flags: Vec<String>,
+    pub population: u32,
+    pub newcomers_before: u32,
+    pub newcomers_after: u32,
+    pub share_before: f64,
+    pub share_after: f64,
+    pub households_placed: u32,
+    pub persons_placed: u32,
+    /// Persons in temporary places in the district at the end of the plan.
+    pub persons_temporary_at_end: u32,
+    pub over_cap: bool,
+}
+
+/// Spread indices over districts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpreadIndices {
+    pub max_share: f64,
+    pub districts_over_cap: u32,
+    /// Index of dissimilarity D = ½ Σ |xᵢ/X − yᵢ/Y|.
+    pub dissimilarity: f64,
+    /// Isolation xPx = Σ (xᵢ/X)(xᵢ/tᵢ).
+    pub isolation: f64,
+    /// Theil's entropy index H.
+    pub theil: f64,
+}
+
+/// Spread before and after.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Spread {
+    pub before: SpreadIndices,
+    /// Persons in permanent homes at the end of the horizon added.
+    pub after: SpreadIndices,
+    pub districts_receiving: u32,
+    pub buildings_receiving: u32,
+}
+
+/// Median, min, max and more of a list of numbers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Stats {
+    pub count: usize,
+    pub min: Option<f64>,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+}
+
+/// Municipal cost over the horizon, DKK.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cost {
+    pub temporary_places: i64,
+    pub empty_rent: i64,
+    pub total: i64,
+}
+
+/// Travel-time figures.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Travel {
+    pub method: &'static str,
+    pub minutes: Stats,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub scenario: String,
+    pub strategy: &'static str,
+    pub start: NaiveDate,
+    pub horizon_days: i64,
+    pub seed: u64,
+    pub households: Count,
+    pub by_status: BTreeMap<&'static str, Count>,
+    pub by_type: BTreeMap<&'static str, TypeFigures>,
+    pub families_waiting: u32,
+    pub temporary_person_days: i64,
+    pub rent_dkk: Stats,
+    pub disposable_dkk: Stats,
+    pub travel: Travel,
+    pub municipal_cost_dkk: Cost,
+    pub spread: Spread,
+    pub districts: Vec<DistrictFigures>,
+    pub objective: Option<f64>,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    pub objective_note: &'static str,
+    pub solve_seconds: f64,
+}
+
+/// The rows of `plan.csv`, one per household in input order.
+#[must_use]
+pub fn rows(inputs: &Inputs, scenario: &Scenario, plan: &Plan) -> Vec<HouseholdRow> {
+    let horizon = scenario.horizon_days;
+    let schools = travel::language_schools(inputs);
+    plan.placements
+        .iter()
+        .map(|p| {
+            let h = &inputs.households[p.household.index()];
+            let last = h.final_in(horizon);
+            let status = p.status();
+            let mut row = HouseholdRow {
+                household_id: h.name.clone(),
+                status: status.as_str(),
+                temp_unit: None,
+                temp_from: None,
+                temp_to: None,
+                perm_unit: None,
+                perm_from: None,
+                district: None,
+                persons: last.persons(),
+                income: income_dkk(h, last, &scenario.benefits),
+                housing_benefit: None,
+                rent: None,
+                disposable: None,
+                travel_minutes: None,
+                reason: p.explanation.as_ref().map(|e| e.words.clone()),
+                reason_code: p.explanation.as_ref().map(|e| e.reason.code()),
+                household_type: h.initial().household_type().as_str(),
+                position: None,
+                temporary_person_days: 0,
+            };
+            let mut lives_in = None;
+            if let Some(t) = p.temporary {
+                let u = inputs.unit(t.unit);
+                row.temp_unit = Some(u.name.clone());
+                row.temp_from = Some(scenario.date(t.from));
+                row.temp_to = Some(scenario.date(t.to));
+                row.temporary_person_days =
+                    (t.from..t.to).map(|d| i64::from(h.at(d).persons())).sum();
+                if status == Status::TemporaryOnly {
+                    let charge = temporary_charge_dkk(last, u.rent_dkk, &scenario.temporary_charge);
+                    row.housing_benefit = Some(0);
+                    row.rent = Some(charge);
+                    row.disposable = Some(row.income - charge);
+                }
+                lives_in = Some(u);
+            }
+            if let Some(home) = p.permanent {
+                let u = inputs.unit(home.unit);
+                let b = budget(
+                    h,
+                    last,
+                    u.rent_dkk,
+                    u.area_m2,
+                    &scenario.benefits,
+                    &scenario.housing_benefit,
+                    &scenario.rules.min_disposable,
+                );
+                row.perm_unit = Some(u.name.clone());
+                row.perm_from = Some(scenario.date(home.from));
+                row.housing_benefit = Some(b.housing_benefit_dkk);
+                row.rent = Some(b.rent_dkk);
+                row.disposable = Some(b.disposable_dkk);
+                lives_in = Some(u);
+            }
+            if let Some(u) = lives_in {
+                row.district = u.district.map(|d| inputs.district(d).label.clone());
+                row.travel_minutes =
+                    travel::school_minutes(inputs, &schools, h, u.pos, &scenario.travel)
+                        .map(|m| (m * 10.0).round() / 10.0);
+                row.position = Some((u.pos.x(), u.pos.y()));
+            }
+            row
+        })
+        .collect()
+}
+
+/// The summary figures of a plan.
+#[must_use]
+#[allow(clippy::too_many_lines, clippy::cast_precision_loss)]
+pub fn summarise(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    plan: &Plan,
+    rows: &[HouseholdRow],
+    solve_seconds: f64,
+) -> Summary {
+    let horizon = scenario.horizon_days;
+    let mut by_status: BTreeMap<&'static str, Count> = BTreeMap::new();
+    for s in [Status::Permanent, Status::TemporaryOnly, Status::Unplaced] {
+        by_status.insert(s.as_str(), Count::default());
+    }
+    let mut by_type: BTreeMap<&'static str, TypeFigures> = BTreeMap::new();
+    let mut district_hh = vec![0u32; inputs.districts.len()];
+    let mut district_persons = vec![0u32; inputs.districts.len()];
+    let mut district_temp_end = vec![0u32; inputs.districts.len()];
+    let mut buildings: HashSet<&str> = HashSet::new();
+    let (mut temp_cost, mut empty_rent) = (0.0_f64, 0.0_f64);
+    for (p, row) in plan.placements.iter().zip(rows) {
+        let h = &inputs.households[p.household.index()];
+        let persons = row.persons;
+        let status = p.status();
+        let c = by_status.entry(status.as_str()).or_default();
+        c.households += 1;
+        c.persons += persons;
+        let t = by_type.entry(row.household_type).or_default();
+        t.households += 1;
+        t.persons += persons;
+        t.temporary_person_days += row.temporary_person_days;
+        match status {
+            Status::Permanent => t.permanent += 1,
+            Status::TemporaryOnly => t.temporary_only += 1,
+            Status::Unplaced => t.unplaced += 1,
+        }
+        if let Some(stay) = p.temporary {
+            let u = inputs.unit(stay.unit);
+            temp_cost += row.temporary_person_days as f64 * u.cost_dkk as f64 / DAYS_PER_MONTH;
+            if stay.to >= horizon
+                && let Some(d) = u.district
+            {
+                district_temp_end[d.index()] += h.final_in(horizon).persons();
+            }
+        }
+        if let Some(home) = p.permanent {
+            let u = inputs.unit(home.unit);
+            let empty_days = home.from - u.available_from.max(0);
+            empty_rent += empty_days as f64 * u.cost_dkk as f64 / DAYS_PER_MONTH;
+            buildings.insert(u.building.as_str());
+            if let Some(d) = u.district {
+                district_hh[d.index()] += 1;
+                district_persons[d.index()] += persons;
+            }
+        }
+    }
+    let cap = scenario.rules.max_district_share;
+    let districts: Vec<DistrictFigures> = inputs
+        .districts
+        .iter()
+        .map(|d| {
+            let i = d.id.index();
+            let p = district_persons[i];
+            let share_before = f64::from(d.newcomers) / f64::from(d.population);
+            let share_after = f64::from(d.newcomers + p) / f64::from(d.population + p);
+            DistrictFigures {
+                id: d.label.clone(),
+                name: d.name.clone(),
+                flags: d.flags.clone(),
+                population: d.population,
+                newcomers_before: d.newcomers,
+                newcomers_after: d.newcomers + p,
+                share_before: round6(share_before),
+                share_after: round6(share_after),
+                households_placed: district_hh[i],
+                persons_placed: p,
+                persons_temporary_at_end: district_temp_end[i],
+                over_cap: share_after > cap + 1e-12,
+            }
+        })
+        .collect();
+    let before: Vec<(f64, f64)> = inputs
+        .districts
+        .iter()
+        .map(|d| (f64::from(d.newcomers), f64::from(d.population)))
+        .collect();
+    let after: Vec<(f64, f64)> = inputs
+        .districts
+        .iter()
+        .map(|d| {
+            let p = f64::from(district_persons[d.id.index()]);
+            (f64::from(d.newcomers) + p, f64::from(d.population) + p)
+        })
+        .collect();
+    let permanent_rows = || rows.iter().filter(|r| r.status == "permanent");
+    let families_waiting = rows
+        .iter()
+        .filter(|r| r.household_type == "family" && r.status != "permanent")
+        .count();
+    let travel_list: Vec<f64> = rows.iter().filter_map(|r| r.travel_minutes).collect();
+    Summary {
+        scenario: scenario.name.clone(),
+        strategy: plan.strategy,
+        start: scenario.start,
+        horizon_days: horizon,
+        seed: scenario.seed,
+        households: Count {
+            households: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+            persons: rows.iter().map(|r| r.persons).sum(),
+        },
+        by_status,
+        by_type,
+        families_waiting: u32::try_from(families_waiting).unwrap_or(u32::MAX),
+        temporary_person_days: rows.iter().map(|r| r.temporary_person_days).sum(),
+        rent_dkk: stats(
+            permanent_rows()
+                .filter_map(|r| r.rent.map(|x| x as f64))
+                .collect(),
+        ),
+        disposable_dkk: stats(
+            permanent_rows()
+                .filter_map(|r| r.disposable.map(|x| x as f64))
+                .collect(),
+        ),
+        travel: Travel {
+            method: "straight_line",
+            minutes: stats(travel_list),
+        },
+        municipal_cost_dkk: Cost {
+            temporary_places: temp_cost.round() as i64,
+            empty_rent: empty_rent.round() as i64,
+            total: (temp_cost + empty_rent).round() as i64,
+        },
+        spread: Spread {
+            before: spread_indices(&before, cap),
+            after: spread_indices(&after, cap),
+            districts_receiving: u32::try_from(district_hh.iter().filter(|&&n| n > 0).count())
+                .unwrap_or(0),
+            buildings_receiving: u32::try_from(buildings.len()).unwrap_or(0),
+        },
+        districts,
+        objective: None,
+        bound: None,
+        gap: None,
+        objective_note: "greedy allocation: no objective or bound is computed yet",
+        solve_seconds: (solve_seconds * 1000.0).round() / 1000.0,
+    }
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Median, 90th percentile (nearest rank), min, max and mean.
+#[must_use]
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+pub fn stats(mut values: Vec<f64>) -> Stats {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return Stats {
+            count: 0,
+            min: None,
+            median: None,
+            p90: None,
+            max: None,
+            mean: None,
+        };
+    }
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        f64::midpoint(values[n / 2 - 1], values[n / 2])
+    };
+    let rank = ((0.9 * n as f64).ceil() as usize).clamp(1, n);
+    Stats {
+        count: n,
+        min: Some(values[0]),
+        median: Some(round6(median)),
+        p90: Some(values[rank - 1]),
+        max: Some(values[n - 1]),
+        mean: Some(round6(values.iter().sum::<f64>() / n as f64)),
+    }
+}
+
+/// Spread indices over districts given (newcomers, population) per district.
+#[must_use]
+pub fn spread_indices(districts: &[(f64, f64)], cap: f64) -> SpreadIndices {
+    let total_x: f64 = districts.iter().map(|d| d.0).sum();
+    let total_t: f64 = districts.iter().map(|d| d.1).sum();
+    let total_y = total_t - total_x;
+    let mut dissimilarity = 0.0;
+    let mut isolation = 0.0;
+    let mut max_share = 0.0_f64;
+    let mut over = 0u32;
+    let entropy = |p: f64| {
+        let term = |q: f64| if q > 0.0 { q * (1.0 / q).ln() } else { 0.0 };
+        term(p) + term(1.0 - p)
+    };
+    let big_p = if total_t > 0.0 {
+        total_x / total_t
+    } else {
+        0.0
+    };
+    let big_e = entropy(big_p);
+    let mut theil_sum = 0.0;
+    for &(x, t) in districts {
+        if t <= 0.0 {
+            continue;
+        }
+        let share = x / t;
+        max_share = max_share.max(share);
+        if share > cap + 1e-12 {
+            over += 1;
+        }
+        if total_x > 0.0 && total_y > 0.0 {
+            dissimilarity += (x / total_x - (t - x) / total_y).abs();
+        }
+        if total_x > 0.0 {
+            isolation += (x / total_x) * share;
+        }
+        theil_sum += t * (big_e - entropy(share));
+    }
+    let theil = if big_e > 0.0 && total_t > 0.0 {
+        theil_sum / (big_e * total_t)
+    } else {
+        0.0
+    };
+    SpreadIndices {
+        max_share: round6(max_share),
+        districts_over_cap: over,
+        dissimilarity: round6(dissimilarity / 2.0),
+        isolation: round6(isolation),
+        theil: round6(theil),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_of_an_even_spread_are_zero() {
+        let even = [(5.0, 100.0), (10.0, 200.0), (1.0, 20.0)];
+        let s = spread_indices(&even, 0.05);
+        assert!(s.dissimilarity.abs() < 1e-9);
+        assert!(s.theil.abs() < 1e-9);
+        assert!((s.isolation - 0.05).abs() < 1e-9);
+        assert_eq!(s.districts_over_cap, 0);
+    }
+
+    #[test]
+    fn indices_of_full_segregation_are_one() {
+        // All newcomers in one district that has nobody else.
+        let apart = [(50.0, 50.0), (0.0, 950.0)];
+        let s = spread_indices(&apart, 0.05);
+        assert!((s.dissimilarity - 1.0).abs() < 1e-9);
+        assert!((s.theil - 1.0).abs() < 1e-9);
+        assert!((s.isolation - 1.0).abs() < 1e-9);
+        assert_eq!(s.districts_over_cap, 1);
+    }
+
+    #[test]
+    fn dissimilarity_by_hand() {
+        // x = (10, 30), t = (100, 100): X = 40, Y = 160.
+        // D = ½ (|10/40 − 90/160| + |30/40 − 70/160|) = ½ (0.3125 + 0.3125) = 0.3125.
+        let s = spread_indices(&[(10.0, 100.0), (30.0, 100.0)], 0.05);
+        assert!((s.dissimilarity - 0.3125).abs() < 1e-9);
+    }
+
+    #[test]
+    fn stats_median_and_p90() {
+        let s = stats(vec![5.0, 1.0, 3.0, 2.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+        assert_eq!(s.median, Some(5.5));
+        assert_eq!(s.p90, Some(9.0));
+        assert_eq!(s.min, Some(1.0));
+    }
+}

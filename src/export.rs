@@ -1,0 +1,202 @@
+//! Stage 5: writing `plan.csv`, `plan.geojson` and `summary.json`.
+//!
+//! Everything is written into a temporary directory beside the output
+//! directory and renamed into place only when complete, so a failed run never
+//! leaves half a plan and an earlier plan survives until the new one is whole.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use crate::crs::Transformer;
+use crate::evaluate::{HouseholdRow, Summary};
+use crate::model::Inputs;
+
+/// Why the outputs could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Format { path: PathBuf, message: String },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes the three output files into `dir`, atomically.
+///
+/// # Errors
+/// When a file cannot be written or renamed; `dir` is then left as it was.
+pub fn write_plan(
+    dir: &Path,
+    inputs: &Inputs,
+    rows: &[HouseholdRow],
+    summary: &Summary,
+) -> Result<(), ExportError> {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "out".to_string(), |n| n.to_string_lossy().into_owned());
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs_err::create_dir_all(&parent).map_err(io(&parent))?;
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        fs_err::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    fs_err::create_dir(&tmp).map_err(io(&tmp))?;
+    let written = write_files(&tmp, inputs, rows, summary);
+    if let Err(e) = written {
+        let _ = fs_err::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_old = dir.exists();
+    if had_old {
+        fs_err::rename(dir, &old).map_err(io(dir))?;
+    }
+    if let Err(e) = fs_err::rename(&tmp, dir) {
+        if had_old {
+            let _ = fs_err::rename(&old, dir);
+        }
+        let _ = fs_err::remove_dir_all(&tmp);
+        return Err(io(dir)(e));
+    }
+    if had_old {
+        fs_err::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+fn write_files(
+    dir: &Path,
+    inputs: &Inputs,
+    rows: &[HouseholdRow],
+    summary: &Summary,
+) -> Result<(), ExportError> {
+    let csv_path = dir.join("plan.csv");
+    let mut w = csv::Writer::from_path(&csv_path).map_err(|e| ExportError::Format {
+        path: csv_path.clone(),
+        message: e.to_string(),
+    })?;
+    for row in rows {
+        w.serialize(row).map_err(|e| ExportError::Format {
+            path: csv_path.clone(),
+            message: e.to_string(),
+        })?;
+    }
+    w.flush().map_err(io(&csv_path))?;
+
+    let geojson_path = dir.join("plan.geojson");
+    let geo = plan_geojson(inputs, rows, summary).map_err(|message| ExportError::Format {
+        path: geojson_path.clone(),
+        message,
+    })?;
+    fs_err::write(&geojson_path, to_pretty(&geo) + "\n").map_err(io(&geojson_path))?;
+
+    let summary_path = dir.join("summary.json");
+    let text = serde_json::to_value(summary).map_err(|e| ExportError::Format {
+        path: summary_path.clone(),
+        message: e.to_string(),
+    })?;
+    fs_err::write(&summary_path, to_pretty(&text) + "\n").map_err(io(&summary_path))?;
+    Ok(())
+}
+
+fn to_pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).expect("a JSON value always serialises")
+}
+
+/// Rounds a WGS84 coordinate to 7 decimals (about 1 cm).
+fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}
+
+/// RFC 7946: WGS84 lon/lat, no `crs` member. Placements as points (no
+/// personal data: no income, benefit or disposable amount), districts as
+/// polygons with their figures.
+fn plan_geojson(
+    inputs: &Inputs,
+    rows: &[HouseholdRow],
+    summary: &Summary,
+) -> Result<Value, String> {
+    let t = Transformer::working_to_wgs84();
+    let lonlat = |x: f64, y: f64| -> Result<Value, String> {
+        let (lon, lat) = t.apply(x, y)?;
+        Ok(json!([round7(lon), round7(lat)]))
+    };
+    let mut features = Vec::new();
+    for row in rows {
+        let Some((x, y)) = row.position else { continue };
+        let mut props = Map::new();
+        props.insert("layer".into(), json!("placement"));
+        props.insert("household_id".into(), json!(row.household_id));
+        props.insert("status".into(), json!(row.status));
+        props.insert("temp_unit".into(), json!(row.temp_unit));
+        props.insert("temp_from".into(), json!(row.temp_from));
+        props.insert("temp_to".into(), json!(row.temp_to));
+        props.insert("perm_unit".into(), json!(row.perm_unit));
+        props.insert("perm_from".into(), json!(row.perm_from));
+        props.insert("district".into(), json!(row.district));
+        props.insert("persons".into(), json!(row.persons));
+        props.insert("rent".into(), json!(row.rent));
+        props.insert("travel_minutes".into(), json!(row.travel_minutes));
+        props.insert("household_type".into(), json!(row.household_type));
+        features.push(json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": lonlat(x, y)?},
+            "properties": props,
+        }));
+    }
+    for (d, figures) in inputs.districts.iter().zip(&summary.districts) {
+        let mut polygons = Vec::new();
+        for poly in &d.geometry.0 {
+            let mut rings = Vec::new();
+            let exterior = ring(poly.exterior(), true, &lonlat)?;
+            rings.push(exterior);
+            for inner in poly.interiors() {
+                rings.push(ring(inner, false, &lonlat)?);
+            }
+            polygons.push(Value::Array(rings));
+        }
+        let mut props = match serde_json::to_value(figures).map_err(|e| e.to_string())? {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        props.insert("layer".into(), json!("district"));
+        features.push(json!({
+            "type": "Feature",
+            "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+            "properties": props,
+        }));
+    }
+    Ok(json!({"type": "FeatureCollection", "features": features}))
+}
+
+/// A ring in lon/lat; exterior rings counter-clockwise, holes clockwise
+/// (RFC 7946 § 3.1.6). The orientation is that of the projected ring, which
+/// a conformal projection keeps.
+fn ring(
+    line: &geo::LineString<f64>,
+    exterior: bool,
+    lonlat: &dyn Fn(f64, f64) -> Result<Value, String>,
+) -> Result<Value, String> {
+    use geo::Winding;
+    let mut line = line.clone();
+    if exterior {
+        line.make_ccw_winding();
+    } else {
+        line.make_cw_winding();
+    }
+    let coords: Result<Vec<Value>, String> = line.coords().map(|c| lonlat(c.x, c.y)).collect();
+    Ok(Value::Array(coords?))
+}

@@ -1,0 +1,61 @@
+//! Stage 1: files → typed domain data ([`Inputs`]) plus a list of findings.
+//!
+//! Every problem in every file is collected; nothing stops at the first one.
+//! The caller decides what to do with errors (`validate` prints them, `plan`
+//! refuses to run).
+
+mod entities;
+pub mod findings;
+mod table;
+
+use std::collections::HashMap;
+
+pub use findings::{Finding, Location, Severity};
+
+use crate::model::Inputs;
+use crate::scenario::Scenario;
+
+/// Loads every input of a scenario.
+///
+/// Returns the inputs (usable only when no finding is an error) and all
+/// findings, errors first, in file order.
+#[must_use]
+pub fn load(scenario: &Scenario) -> (Inputs, Vec<Finding>) {
+    let mut findings = findings::Findings::default();
+    let mut inputs = Inputs::default();
+    let places = entities::places(&scenario.inputs.places, &mut findings);
+    inputs.places = places;
+    inputs.districts = entities::districts(&scenario.inputs.districts, &mut findings);
+    inputs.units = entities::housing(scenario, &inputs.districts, &mut findings);
+    let place_ids: HashMap<&str, _> = inputs
+        .places
+        .iter()
+        .map(|p| (p.label.as_str(), p.id))
+        .collect();
+    let unit_ids: HashMap<&str, _> = inputs
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.id))
+        .collect();
+    inputs.households = entities::households(scenario, &place_ids, &unit_ids, &mut findings);
+    if let Some(network) = &scenario.inputs.network {
+        if network.exists() {
+            findings.warning(
+                &network.display().to_string(),
+                Location::File,
+                None,
+                "network input is not used yet; travel times are straight-line estimates".into(),
+            );
+        } else {
+            findings.error(
+                &network.display().to_string(),
+                Location::File,
+                None,
+                "the network file named in the scenario does not exist".into(),
+            );
+        }
+    }
+    let mut list = findings.list;
+    list.sort_by_key(|f| f.severity);
+    (inputs, list)
+}

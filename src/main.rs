@@ -1,0 +1,130 @@
+//! The `boligplan` command line: argument parsing and glue; the work lives in
+//! the library. Exit codes: 0 success, 1 input problem, 2 usage error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use boligplan::load::{self, Severity};
+use boligplan::{export, pipeline, scenario};
+
+/// Housing placement and dispersal planner for Danish municipalities.
+#[derive(Debug, Parser)]
+#[command(name = "boligplan", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Plan a scenario and write plan.csv, plan.geojson and summary.json.
+    Plan {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Output directory (replaced as a whole when the plan is complete).
+        #[arg(long)]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Load and check every input; print every problem.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Plan {
+            scenario,
+            out,
+            quiet,
+        } => plan(&scenario, &out, quiet),
+        Command::Validate { scenario } => validate(&scenario),
+    }
+}
+
+/// Loads a scenario and its inputs, printing findings; `None` on errors.
+fn load_all(
+    path: &std::path::Path,
+    print_warnings: bool,
+) -> Option<(scenario::Scenario, boligplan::model::Inputs)> {
+    let scenario = match scenario::load(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    let (inputs, findings) = load::load(&scenario);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    for f in &findings {
+        if f.severity == Severity::Error || print_warnings {
+            eprintln!("{f}");
+        }
+    }
+    if errors > 0 {
+        eprintln!(
+            "{errors} error(s) in the inputs of {}; nothing was planned",
+            path.display()
+        );
+        return None;
+    }
+    Some((scenario, inputs))
+}
+
+fn validate(path: &std::path::Path) -> ExitCode {
+    match load_all(path, true) {
+        Some((_, inputs)) => {
+            println!(
+                "ok: {} households, {} units, {} districts, {} places",
+                inputs.households.len(),
+                inputs.units.len(),
+                inputs.districts.len(),
+                inputs.places.len()
+            );
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::from(1),
+    }
+}
+
+fn plan(path: &std::path::Path, out: &std::path::Path, quiet: bool) -> ExitCode {
+    let Some((scenario, inputs)) = load_all(path, !quiet) else {
+        return ExitCode::from(1);
+    };
+    let outcome = match pipeline::plan(&inputs, &scenario) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(3);
+        }
+    };
+    if let Err(e) = export::write_plan(out, &inputs, &outcome.rows, &outcome.summary) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    if !quiet {
+        let s = &outcome.summary;
+        let count = |k: &str| s.by_status.get(k).map_or(0, |c| c.households);
+        eprintln!(
+            "planned {} households: {} permanent, {} temporary only, {} unplaced; {} temporary person-days; max district share {:.1} % → {}",
+            s.households.households,
+            count("permanent"),
+            count("temporary_only"),
+            count("unplaced"),
+            s.temporary_person_days,
+            s.spread.after.max_share * 100.0,
+            out.display()
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,272 @@
+//! The validated domain data every later stage works on.
+//!
+//! Coordinates are projected (EPSG:25832, metres); dates are days counted
+//! from the scenario's `start` (day 0).
+
+use geo::{MultiPolygon, Point};
+
+use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
+
+/// A day of the plan: 0 is the scenario's `start`.
+pub type Day = i64;
+
+/// The members who follow a household later (familiesammenføring).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reunion {
+    /// Day the members arrive (may lie beyond the horizon).
+    pub day: Day,
+    pub adults: u32,
+    pub children: u32,
+}
+
+/// Household composition at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Composition {
+    pub adults: u32,
+    pub children: u32,
+}
+
+impl Composition {
+    #[must_use]
+    pub fn persons(self) -> u32 {
+        self.adults + self.children
+    }
+
+    /// The household type that sets priority and the temporary charge.
+    #[must_use]
+    pub fn household_type(self) -> HouseholdType {
+        if self.children > 0 {
+            HouseholdType::Family
+        } else if self.adults >= 2 {
+            HouseholdType::Couple
+        } else {
+            HouseholdType::Single
+        }
+    }
+}
+
+/// Families first, then couples, then single adults (Herning's policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HouseholdType {
+    Family,
+    Couple,
+    Single,
+}
+
+impl HouseholdType {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HouseholdType::Family => "family",
+            HouseholdType::Couple => "couple",
+            HouseholdType::Single => "single",
+        }
+    }
+}
+
+/// A newly arrived refugee household.
+#[derive(Debug, Clone)]
+pub struct Household {
+    pub id: HouseholdId,
+    /// The id in the households file.
+    pub name: String,
+    pub adults: u32,
+    pub children: u32,
+    /// Day of arrival; may be negative (arrived before the plan starts).
+    pub arrival: Day,
+    /// Income given in the file, DKK/month; `None`: computed from benefit rates.
+    pub income_dkk: Option<i64>,
+    pub reunion: Option<Reunion>,
+    pub needs_accessible: bool,
+    pub language_school: Option<PlaceId>,
+    pub work_place: Option<PlaceId>,
+    pub locked_unit: Option<UnitId>,
+}
+
+impl Household {
+    /// Composition on arrival.
+    #[must_use]
+    pub fn initial(&self) -> Composition {
+        Composition {
+            adults: self.adults,
+            children: self.children,
+        }
+    }
+
+    /// Composition on `day` (reunited members count from their reunion day).
+    #[must_use]
+    pub fn at(&self, day: Day) -> Composition {
+        match &self.reunion {
+            Some(r) if day >= r.day => Composition {
+                adults: self.adults + r.adults,
+                children: self.children + r.children,
+            },
+            _ => self.initial(),
+        }
+    }
+
+    /// Composition at the end of a horizon of `horizon` days.
+    #[must_use]
+    pub fn final_in(&self, horizon: Day) -> Composition {
+        self.at(horizon - 1)
+    }
+}
+
+/// What kind of stock a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitKind {
+    MunicipalBuilding,
+    PrivateRental,
+    Container,
+    SocialHousing,
+}
+
+impl UnitKind {
+    /// Parses the `kind` field.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "municipal_building" => Some(Self::MunicipalBuilding),
+            "private_rental" => Some(Self::PrivateRental),
+            "container" => Some(Self::Container),
+            "social_housing" => Some(Self::SocialHousing),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MunicipalBuilding => "municipal_building",
+            Self::PrivateRental => "private_rental",
+            Self::Container => "container",
+            Self::SocialHousing => "social_housing",
+        }
+    }
+
+    /// Herning's order for temporary places: empty municipal buildings first,
+    /// then private leases, then containers.
+    #[must_use]
+    pub fn temporary_rank(self) -> u8 {
+        match self {
+            Self::MunicipalBuilding => 0,
+            Self::PrivateRental => 1,
+            Self::SocialHousing => 2,
+            Self::Container => 3,
+        }
+    }
+}
+
+/// Whether a unit is a temporary site or a permanent dwelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tenure {
+    Temporary,
+    Permanent,
+}
+
+/// A dwelling (permanent) or a temporary site.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub id: UnitId,
+    pub name: String,
+    pub kind: UnitKind,
+    pub tenure: Tenure,
+    pub rooms: u32,
+    pub area_m2: f64,
+    pub rent_dkk: i64,
+    /// Persons a temporary site holds on any day (0 for dwellings).
+    pub capacity: u32,
+    pub available_from: Day,
+    /// Last day the unit can be used, inclusive.
+    pub available_until: Option<Day>,
+    pub accessible: bool,
+    pub building: String,
+    /// Monthly cost to the municipality: a dwelling's empty rent, or a
+    /// temporary site's cost per person housed.
+    pub cost_dkk: i64,
+    pub district: Option<DistrictId>,
+    pub pos: Point<f64>,
+}
+
+/// A district with its population and flags.
+#[derive(Debug, Clone)]
+pub struct District {
+    pub id: DistrictId,
+    pub name: String,
+    pub label: String,
+    pub population: u32,
+    pub newcomers: u32,
+    pub flags: Vec<String>,
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// What a place is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    LanguageSchool,
+    Jobcentre,
+    Workplace,
+    School,
+    Station,
+}
+
+impl PlaceKind {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "language_school" => Some(Self::LanguageSchool),
+            "jobcentre" => Some(Self::Jobcentre),
+            "workplace" => Some(Self::Workplace),
+            "school" => Some(Self::School),
+            "station" => Some(Self::Station),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LanguageSchool => "language_school",
+            Self::Jobcentre => "jobcentre",
+            Self::Workplace => "workplace",
+            Self::School => "school",
+            Self::Station => "station",
+        }
+    }
+}
+
+/// A place households travel to.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub id: PlaceId,
+    pub name: String,
+    pub label: String,
+    pub kind: PlaceKind,
+    pub pos: Point<f64>,
+}
+
+/// Everything loaded from the scenario's input files.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub households: Vec<Household>,
+    pub units: Vec<Unit>,
+    pub districts: Vec<District>,
+    pub places: Vec<Place>,
+}
+
+impl Inputs {
+    #[must_use]
+    pub fn unit(&self, id: UnitId) -> &Unit {
+        &self.units[id.index()]
+    }
+
+    #[must_use]
+    pub fn district(&self, id: DistrictId) -> &District {
+        &self.districts[id.index()]
+    }
+
+    #[must_use]
+    pub fn place(&self, id: PlaceId) -> &Place {
+        &self.places[id.index()]
+    }
+}

@@ -1,0 +1,321 @@
+//! The scenario file: raw TOML structs, validated into a [`Scenario`].
+//!
+//! Every setting has a documented default (README, "Scenario settings").
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::crs::Crs;
+
+/// Why a scenario file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{path}: cannot read the scenario: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Option<String>,
+    start: String,
+    horizon_days: i64,
+    crs: Option<String>,
+    seed: Option<u64>,
+    inputs: RawInputs,
+    #[serde(default)]
+    rules: Rules,
+    #[serde(default)]
+    travel: TravelSettings,
+    #[serde(default)]
+    benefits: Benefits,
+    #[serde(default)]
+    housing_benefit: HousingBenefit,
+    #[serde(default)]
+    temporary_charge: TemporaryCharge,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    households: String,
+    housing: String,
+    districts: String,
+    places: String,
+    network: Option<String>,
+}
+
+/// Minimum disposable amount after rent (rådighedsbeløb), DKK/month.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MinDisposable {
+    pub single: i64,
+    pub couple: i64,
+    pub per_child: i64,
+}
+
+impl Default for MinDisposable {
+    fn default() -> Self {
+        // Furesø Kommune's published guideline (DOMAIN.md).
+        Self {
+            single: 2800,
+            couple: 5000,
+            per_child: 1100,
+        }
+    }
+}
+
+/// The hard rules (PRODUCT.md "Rules").
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rules {
+    pub max_persons_per_room: u32,
+    pub min_m2_per_person: f64,
+    pub min_disposable: MinDisposable,
+    pub forbidden_flags: Vec<String>,
+    pub forbidden_flags_social_housing: Vec<String>,
+    pub max_district_share: f64,
+    pub max_households_per_building: u32,
+    pub max_travel_min: f64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            max_persons_per_room: 2,
+            min_m2_per_person: 20.0,
+            min_disposable: MinDisposable::default(),
+            forbidden_flags: vec![
+                "udsat".into(),
+                "parallelsamfund".into(),
+                "omdannelse".into(),
+            ],
+            forbidden_flags_social_housing: vec!["forebyggelse".into()],
+            max_district_share: 0.05,
+            max_households_per_building: 2,
+            max_travel_min: 60.0,
+        }
+    }
+}
+
+/// Straight-line travel fallback.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TravelSettings {
+    pub speed_kmh: f64,
+    pub detour_factor: f64,
+}
+
+impl Default for TravelSettings {
+    fn default() -> Self {
+        Self {
+            speed_kmh: 30.0,
+            detour_factor: 1.3,
+        }
+    }
+}
+
+/// Benefit rates used when a household's income is not given, DKK/month.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Benefits {
+    pub adult: i64,
+    pub child_supplement: i64,
+    pub single_parent: i64,
+    pub child_allowance: i64,
+}
+
+impl Default for Benefits {
+    fn default() -> Self {
+        Self {
+            adult: 6553,
+            child_supplement: 2784,
+            single_parent: 1638,
+            child_allowance: 1200,
+        }
+    }
+}
+
+/// The simplified housing-benefit estimate (boligstøtte), yearly amounts.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HousingBenefit {
+    pub enabled: bool,
+    pub rent_share: f64,
+    pub income_share: f64,
+    pub income_threshold: f64,
+    pub min_own_payment: f64,
+    pub max_counted_rent: f64,
+    pub max_support: f64,
+    pub no_children_cap_share: f64,
+    pub area_first_person_m2: f64,
+    pub area_per_extra_person_m2: f64,
+}
+
+impl Default for HousingBenefit {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            rent_share: 0.60,
+            income_share: 0.18,
+            income_threshold: 166_600.0,
+            min_own_payment: 28_300.0,
+            max_counted_rent: 94_200.0,
+            max_support: 49_716.0,
+            no_children_cap_share: 0.15,
+            area_first_person_m2: 65.0,
+            area_per_extra_person_m2: 20.0,
+        }
+    }
+}
+
+/// Legal maximum monthly charge in a temporary place (2024 order).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TemporaryCharge {
+    pub single: i64,
+    pub couple: i64,
+    pub couple_1_3_children: i64,
+    pub couple_4plus_children: i64,
+}
+
+impl Default for TemporaryCharge {
+    fn default() -> Self {
+        Self {
+            single: 2546,
+            couple: 4665,
+            couple_1_3_children: 5089,
+            couple_4plus_children: 5514,
+        }
+    }
+}
+
+/// Paths of the input files, resolved against the scenario's folder.
+#[derive(Debug, Clone)]
+pub struct InputPaths {
+    pub households: PathBuf,
+    pub housing: PathBuf,
+    pub districts: PathBuf,
+    pub places: PathBuf,
+    pub network: Option<PathBuf>,
+}
+
+/// A validated scenario: every field is usable as it is.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub path: PathBuf,
+    pub name: String,
+    pub start: NaiveDate,
+    pub horizon_days: i64,
+    pub crs: Crs,
+    pub seed: u64,
+    pub inputs: InputPaths,
+    pub rules: Rules,
+    pub travel: TravelSettings,
+    pub benefits: Benefits,
+    pub housing_benefit: HousingBenefit,
+    pub temporary_charge: TemporaryCharge,
+}
+
+impl Scenario {
+    /// The date of a plan day.
+    #[must_use]
+    pub fn date(&self, day: i64) -> NaiveDate {
+        self.start + chrono::Days::new(u64::try_from(day).unwrap_or(0))
+    }
+
+    /// The plan day of a date (negative before the start).
+    #[must_use]
+    pub fn day(&self, date: NaiveDate) -> i64 {
+        (date - self.start).num_days()
+    }
+}
+
+/// Reads and validates a scenario file.
+///
+/// # Errors
+/// When the file cannot be read, is not valid TOML, misses a required key or
+/// has a value out of range.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = fs_err::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |message: String| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let raw: RawScenario = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let start = NaiveDate::parse_from_str(&raw.start, "%Y-%m-%d").map_err(|_| {
+        invalid(format!(
+            "key `start`: found \"{}\", expected a date like 2026-01-31",
+            raw.start
+        ))
+    })?;
+    if raw.horizon_days < 1 {
+        return Err(invalid(format!(
+            "key `horizon_days`: found {}, expected at least 1",
+            raw.horizon_days
+        )));
+    }
+    let crs_name = raw.crs.unwrap_or_else(|| "EPSG:25832".to_string());
+    let crs = Crs::parse(&crs_name).map_err(|e| invalid(format!("key `crs`: {e}")))?;
+    check_rules(&raw.rules).map_err(invalid)?;
+    if raw.travel.speed_kmh <= 0.0 || raw.travel.detour_factor < 1.0 {
+        return Err(invalid(
+            "table `travel`: expected speed_kmh > 0 and detour_factor >= 1".to_string(),
+        ));
+    }
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let resolve = |p: &str| dir.join(p);
+    let name = raw.name.unwrap_or_else(|| {
+        path.file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    });
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        name,
+        start,
+        horizon_days: raw.horizon_days,
+        crs,
+        seed: raw.seed.unwrap_or(0),
+        inputs: InputPaths {
+            households: resolve(&raw.inputs.households),
+            housing: resolve(&raw.inputs.housing),
+            districts: resolve(&raw.inputs.districts),
+            places: resolve(&raw.inputs.places),
+            network: raw.inputs.network.as_deref().map(resolve),
+        },
+        rules: raw.rules,
+        travel: raw.travel,
+        benefits: raw.benefits,
+        housing_benefit: raw.housing_benefit,
+        temporary_charge: raw.temporary_charge,
+    })
+}
+
+fn check_rules(rules: &Rules) -> Result<(), String> {
+    if rules.max_persons_per_room == 0 {
+        return Err("key `rules.max_persons_per_room`: found 0, expected at least 1".into());
+    }
+    if rules.min_m2_per_person.is_nan() || rules.min_m2_per_person <= 0.0 {
+        return Err("key `rules.min_m2_per_person`: expected a number above 0".into());
+    }
+    if !(rules.max_district_share > 0.0 && rules.max_district_share <= 1.0) {
+        return Err(format!(
+            "key `rules.max_district_share`: found {}, expected a share in (0, 1]",
+            rules.max_district_share
+        ));
+    }
+    if rules.max_travel_min.is_nan() || rules.max_travel_min <= 0.0 {
+        return Err("key `rules.max_travel_min`: expected minutes above 0".into());
+    }
+    Ok(())
+}

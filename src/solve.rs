@@ -1,0 +1,462 @@
+//! Stage 3: the allocation. A first, rule-abiding greedy planner; the
+//! optimising engine replaces it later (issue 3).
+//!
+//! Households are taken pinned first, then families, couples and singles,
+//! each group by arrival. Each gets the permanent dwelling with the earliest
+//! move-in that keeps every dynamic rule (dwelling free, district share,
+//! households per building), provided a temporary place can house it from
+//! arrival until then; otherwise a temporary place for the rest of the
+//! horizon. Temporary places are tried in Herning's order: empty municipal
+//! buildings, private leases, containers. No I/O, no clock.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::candidates::{
+    Candidates, HouseholdCandidates, PermanentOption, Reason, TemporaryOption,
+};
+use crate::ids::{DistrictId, HouseholdId, UnitId};
+use crate::model::{Day, Household, Inputs, Tenure};
+use crate::scenario::Scenario;
+
+/// A stay in a temporary place, days `from..to` (half-open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemporaryStay {
+    pub unit: UnitId,
+    pub from: Day,
+    pub to: Day,
+}
+
+/// A permanent home from a move-in day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PermanentHome {
+    pub unit: UnitId,
+    pub from: Day,
+}
+
+/// Why a household did not get (all of) what it needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub reason: Reason,
+    pub words: String,
+}
+
+/// What one household gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub household: HouseholdId,
+    pub temporary: Option<TemporaryStay>,
+    pub permanent: Option<PermanentHome>,
+    /// For `temporary_only` and `unplaced`, and for a refused pin.
+    pub explanation: Option<Explanation>,
+}
+
+/// The status written to `plan.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Permanent,
+    TemporaryOnly,
+    Unplaced,
+}
+
+impl Status {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Permanent => "permanent",
+            Status::TemporaryOnly => "temporary_only",
+            Status::Unplaced => "unplaced",
+        }
+    }
+}
+
+impl Placement {
+    #[must_use]
+    pub fn status(&self) -> Status {
+        if self.permanent.is_some() {
+            Status::Permanent
+        } else if self.temporary.is_some() {
+            Status::TemporaryOnly
+        } else {
+            Status::Unplaced
+        }
+    }
+}
+
+/// A plan: one placement per household, in household order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub placements: Vec<Placement>,
+    pub strategy: &'static str,
+}
+
+/// What is already used while the greedy pass runs.
+struct State<'a> {
+    inputs: &'a Inputs,
+    scenario: &'a Scenario,
+    taken: Vec<bool>,
+    district_persons: Vec<u32>,
+    building_households: HashMap<&'a str, u32>,
+    /// Persons per day in each temporary site.
+    load: HashMap<UnitId, Vec<u32>>,
+}
+
+impl<'a> State<'a> {
+    fn new(inputs: &'a Inputs, scenario: &'a Scenario) -> Self {
+        Self {
+            inputs,
+            scenario,
+            taken: vec![false; inputs.units.len()],
+            district_persons: vec![0; inputs.districts.len()],
+            building_households: HashMap::new(),
+            load: HashMap::new(),
+        }
+    }
+
+    fn share_after(&self, d: DistrictId, persons: u32) -> f64 {
+        let district = self.inputs.district(d);
+        let p = self.district_persons[d.index()] + persons;
+        f64::from(district.newcomers + p) / f64::from(district.population + p)
+    }
+
+    /// The dynamic rules of a permanent dwelling.
+    fn permanent_ok(&self, option: &PermanentOption, persons: u32) -> Result<(), Reason> {
+        let u = self.inputs.unit(option.unit);
+        if self.taken[u.id.index()] {
+            return Err(Reason::Taken);
+        }
+        if let Some(d) = u.district
+            && self.share_after(d, persons) > self.scenario.rules.max_district_share + 1e-12
+        {
+            return Err(Reason::DistrictCap);
+        }
+        let in_building = self
+            .building_households
+            .get(u.building.as_str())
+            .copied()
+            .unwrap_or(0);
+        if in_building >= self.scenario.rules.max_households_per_building {
+            return Err(Reason::BuildingCap);
+        }
+        Ok(())
+    }
+
+    fn take_permanent(&mut self, unit: UnitId, persons: u32) {
+        let u = &self.inputs.units[unit.index()];
+        self.taken[unit.index()] = true;
+        if let Some(d) = u.district {
+            self.district_persons[d.index()] += persons;
+        }
+        *self
+            .building_households
+            .entry(u.building.as_str())
+            .or_default() += 1;
+    }
+
+    /// Whether the site holds the household on every day of `from..to`.
+    fn temporary_fits(&self, unit: UnitId, h: &Household, from: Day, to: Day) -> bool {
+        let u = self.inputs.unit(unit);
+        if from < u.available_from || u.available_until.is_some_and(|until| to - 1 > until) {
+            return false;
+        }
+        let load = self.load.get(&unit);
+        (from..to).all(|d| {
+            let used = load.map_or(0, |l| l[day_index(d)]);
+            used + h.at(d).persons() <= u.capacity
+        })
+    }
+
+    fn take_temporary(&mut self, unit: UnitId, h: &Household, from: Day, to: Day) {
+        let horizon = day_index(self.scenario.horizon_days);
+        let load = self.load.entry(unit).or_insert_with(|| vec![0; horizon]);
+        for d in from..to {
+            load[day_index(d)] += h.at(d).persons();
+        }
+    }
+
+    /// The first site, in preference order, that holds the household over `from..to`.
+    fn find_temporary(
+        &self,
+        options: &[TemporaryOption],
+        h: &Household,
+        from: Day,
+        to: Day,
+    ) -> Option<UnitId> {
+        options
+            .iter()
+            .map(|o| o.unit)
+            .find(|&u| self.temporary_fits(u, h, from, to))
+    }
+}
+
+/// Move-in week, district share after (‰), spare rooms, empty-rent days, travel minutes, unit.
+type PreferenceKey = (i64, i64, u32, i64, i64, UnitId);
+
+fn day_index(d: Day) -> usize {
+    usize::try_from(d).expect("days inside the horizon are not negative")
+}
+
+/// Plans every household with the greedy rule described in the module docs.
+#[must_use]
+pub fn greedy(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Plan {
+    let horizon = scenario.horizon_days;
+    let mut order: Vec<&Household> = inputs.households.iter().collect();
+    order.sort_by_key(|h| {
+        let c = candidates.of(h.id);
+        (
+            h.locked_unit.is_none(),
+            h.initial().household_type(),
+            c.arrival,
+            h.id,
+        )
+    });
+    let mut state = State::new(inputs, scenario);
+    let mut placements: Vec<Option<Placement>> = vec![None; inputs.households.len()];
+    for h in order {
+        let c = candidates.of(h.id);
+        let placement = if c.arrival >= horizon {
+            Placement {
+                household: h.id,
+                temporary: None,
+                permanent: None,
+                explanation: Some(Explanation {
+                    reason: Reason::ArrivalAfterHorizon,
+                    words: format!(
+                        "arrives on day {} of a plan of {horizon} days: {}",
+                        c.arrival,
+                        Reason::ArrivalAfterHorizon.words()
+                    ),
+                }),
+            }
+        } else {
+            place_one(&mut state, h, c)
+        };
+        placements[h.id.index()] = Some(placement);
+    }
+    Plan {
+        placements: placements
+            .into_iter()
+            .map(|p| p.expect("every household placed once"))
+            .collect(),
+        strategy: "greedy",
+    }
+}
+
+fn place_one(state: &mut State<'_>, h: &Household, c: &HouseholdCandidates) -> Placement {
+    let inputs = state.inputs;
+    let horizon = state.scenario.horizon_days;
+    let persons = h.final_in(horizon).persons();
+    let mut pin_note: Option<Explanation> = None;
+
+    // Temporary options in Herning's order, then nearest to the school.
+    let mut temporary: Vec<TemporaryOption> = c.temporary.clone();
+    temporary.sort_by(|a, b| {
+        let (ua, ub) = (inputs.unit(a.unit), inputs.unit(b.unit));
+        (
+            ua.kind.temporary_rank(),
+            a.travel_min.unwrap_or(0.0),
+            a.unit,
+        )
+            .partial_cmp(&(
+                ub.kind.temporary_rank(),
+                b.travel_min.unwrap_or(0.0),
+                b.unit,
+            ))
+            .expect("travel minutes are finite")
+    });
+    let mut permanent: Vec<&PermanentOption> = c.permanent.iter().collect();
+
+    if let Some((pin, verdict)) = &c.pin {
+        let tenure = inputs.unit(*pin).tenure;
+        let refused = |reason: Reason| Explanation {
+            reason: Reason::Pin,
+            words: format!(
+                "pin to {} refused: {}",
+                inputs.unit(*pin).name,
+                reason.words()
+            ),
+        };
+        match (tenure, verdict) {
+            (_, Err(reason)) => pin_note = Some(refused(*reason)),
+            (Tenure::Permanent, Ok(())) => {
+                let option = c
+                    .permanent
+                    .iter()
+                    .find(|o| o.unit == *pin)
+                    .expect("a lawful pin is a candidate");
+                match state.permanent_ok(option, persons) {
+                    Ok(()) => permanent = vec![option],
+                    Err(reason) => pin_note = Some(refused(reason)),
+                }
+            }
+            (Tenure::Temporary, Ok(())) => temporary.retain(|o| o.unit == *pin),
+        }
+    }
+
+    // Earliest move-in week first, then the lowest district share after,
+    // then the fewest spare rooms, the fewest empty-rent days, the shortest trip.
+    let mut keyed: Vec<(PreferenceKey, &PermanentOption)> = permanent
+        .into_iter()
+        .map(|o| {
+            let u = inputs.unit(o.unit);
+            #[allow(clippy::cast_possible_truncation)]
+            let share_permille = u.district.map_or(0, |d| {
+                (state.share_after(d, persons) * 1000.0).round() as i64
+            });
+            #[allow(clippy::cast_possible_truncation)]
+            let travel = o.travel_min.map_or(0, |t| t.round() as i64);
+            (
+                (
+                    o.move_in / 7,
+                    share_permille,
+                    o.spare_rooms,
+                    o.move_in - u.available_from,
+                    travel,
+                    o.unit,
+                ),
+                o,
+            )
+        })
+        .collect();
+    keyed.sort_by_key(|(k, _)| *k);
+
+    let mut dynamic: BTreeMap<Reason, u32> = BTreeMap::new();
+    for (_, option) in &keyed {
+        if let Err(reason) = state.permanent_ok(option, persons) {
+            *dynamic.entry(reason).or_default() += 1;
+            continue;
+        }
+        let bridge = if option.move_in > c.arrival {
+            match state.find_temporary(&temporary, h, c.arrival, option.move_in) {
+                Some(site) => Some(site),
+                None => {
+                    *dynamic.entry(Reason::NoTemporaryBridge).or_default() += 1;
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        state.take_permanent(option.unit, persons);
+        let temporary = bridge.map(|site| {
+            state.take_temporary(site, h, c.arrival, option.move_in);
+            TemporaryStay {
+                unit: site,
+                from: c.arrival,
+                to: option.move_in,
+            }
+        });
+        return Placement {
+            household: h.id,
+            temporary,
+            permanent: Some(PermanentHome {
+                unit: option.unit,
+                from: option.move_in,
+            }),
+            explanation: pin_note,
+        };
+    }
+
+    // No permanent home: why, in the officer's words.
+    let why_not_permanent = if c.permanent.is_empty() {
+        explain_counts("no permanent dwelling fits", &c.permanent_excluded)
+    } else {
+        explain_counts(
+            &format!(
+                "none of the {} fitting permanent dwellings could be used",
+                c.permanent.len()
+            ),
+            &dynamic,
+        )
+    };
+    if let Some(site) = state.find_temporary(&temporary, h, c.arrival, horizon) {
+        state.take_temporary(site, h, c.arrival, horizon);
+        return Placement {
+            household: h.id,
+            temporary: Some(TemporaryStay {
+                unit: site,
+                from: c.arrival,
+                to: horizon,
+            }),
+            permanent: None,
+            explanation: Some(with_pin(why_not_permanent, pin_note)),
+        };
+    }
+    // The longest stay any site can give from arrival, if no site lasts the horizon.
+    let mut best: Option<(Day, UnitId)> = None;
+    for o in &temporary {
+        let mut end = c.arrival;
+        while end < horizon && state.temporary_fits(o.unit, h, c.arrival, end + 1) {
+            end += 1;
+        }
+        if end > c.arrival && best.is_none_or(|(e, _)| end > e) {
+            best = Some((end, o.unit));
+        }
+    }
+    if let Some((end, site)) = best {
+        state.take_temporary(site, h, c.arrival, end);
+        let mut why = why_not_permanent;
+        why.words = format!(
+            "{}; no temporary place has room for the whole stay, housed until day {end} only",
+            why.words
+        );
+        return Placement {
+            household: h.id,
+            temporary: Some(TemporaryStay {
+                unit: site,
+                from: c.arrival,
+                to: end,
+            }),
+            permanent: None,
+            explanation: Some(with_pin(why, pin_note)),
+        };
+    }
+    let why_not_temporary = if c.temporary.is_empty() {
+        explain_counts("no temporary place fits", &c.temporary_excluded)
+    } else {
+        Explanation {
+            reason: Reason::Capacity,
+            words: format!(
+                "all {} fitting temporary places are full on the arrival day",
+                c.temporary.len()
+            ),
+        }
+    };
+    let words = format!("{}; {}", why_not_permanent.words, why_not_temporary.words);
+    Placement {
+        household: h.id,
+        temporary: None,
+        permanent: None,
+        explanation: Some(with_pin(
+            Explanation {
+                reason: why_not_permanent.reason,
+                words,
+            },
+            pin_note,
+        )),
+    }
+}
+
+fn with_pin(mut why: Explanation, pin: Option<Explanation>) -> Explanation {
+    if let Some(pin) = pin {
+        why.words = format!("{}; {}", pin.words, why.words);
+    }
+    why
+}
+
+/// "no permanent dwelling fits: 40 too small for the household, 12 …"; the
+/// rule that excluded the most is the binding reason.
+fn explain_counts(prefix: &str, counts: &BTreeMap<Reason, u32>) -> Explanation {
+    let mut sorted: Vec<(Reason, u32)> = counts.iter().map(|(r, n)| (*r, *n)).collect();
+    sorted.sort_by_key(|(r, n)| (std::cmp::Reverse(*n), *r));
+    let reason = sorted.first().map_or(Reason::Availability, |(r, _)| *r);
+    let parts: Vec<String> = sorted
+        .iter()
+        .map(|(r, n)| format!("{n} {}", r.words()))
+        .collect();
+    let words = if parts.is_empty() {
+        format!("{prefix}: the stock has none")
+    } else {
+        format!("{prefix}: {}", parts.join(", "))
+    };
+    Explanation { reason, words }
+}
