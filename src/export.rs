@@ -104,11 +104,11 @@ fn write_files(
     fs_err::write(&geojson_path, to_pretty(&geo) + "\n").map_err(io(&geojson_path))?;
 
     let summary_path = dir.join("summary.json");
-    let text = serde_json::to_value(summary).map_err(|e| ExportError::Format {
+    let text = serde_json::to_string_pretty(summary).map_err(|e| ExportError::Format {
         path: summary_path.clone(),
         message: e.to_string(),
     })?;
-    fs_err::write(&summary_path, to_pretty(&text) + "\n").map_err(io(&summary_path))?;
+    fs_err::write(&summary_path, text + "\n").map_err(io(&summary_path))?;
     Ok(())
 }
 

@@ -274,7 +274,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         ));
     }
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let resolve = |p: &str| dir.join(p);
+    let resolve = |p: &str| normalise(&dir.join(p));
     let name = raw.name.unwrap_or_else(|| {
         path.file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
@@ -299,6 +299,28 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         housing_benefit: raw.housing_benefit,
         temporary_charge: raw.temporary_charge,
     })
+}
+
+/// Removes `.` and `dir/..` pairs without touching the file system, so that
+/// messages name `data/demo/households.csv` rather than
+/// `scenarios/../data/demo/households.csv`.
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
 }
 
 fn check_rules(rules: &Rules) -> Result<(), String> {
