@@ -203,7 +203,9 @@ pub fn greedy(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> 
     order.sort_by_key(|h| {
         let c = candidates.of(h.id);
         (
-            h.locked_unit.is_none(),
+            // Only a lawful pin to a permanent dwelling moves a household
+            // ahead; a refused pin or a pinned temporary site keeps its place.
+            !matches!(&c.pin, Some((u, Ok(()))) if inputs.unit(*u).tenure == Tenure::Permanent),
             h.initial().household_type(),
             c.arrival,
             h.id,
@@ -360,13 +362,24 @@ fn place_one(state: &mut State<'_>, h: &Household, c: &HouseholdCandidates) -> P
     let why_not_permanent = if c.permanent.is_empty() {
         explain_counts("no permanent dwelling fits", &c.permanent_excluded)
     } else {
-        explain_counts(
+        // A free dwelling refused by a cap or a missing bridge binds more
+        // than the dwellings that were simply taken.
+        let mut why = explain_counts(
             &format!(
                 "none of the {} fitting permanent dwellings could be used",
                 c.permanent.len()
             ),
             &dynamic,
-        )
+        );
+        if let Some(r) = dynamic
+            .iter()
+            .filter(|(r, _)| **r != Reason::Taken)
+            .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
+            .map(|(r, _)| *r)
+        {
+            why.reason = r;
+        }
+        why
     };
     if let Some(site) = state.find_temporary(&temporary, h, c.arrival, horizon) {
         state.take_temporary(site, h, c.arrival, horizon);
@@ -438,6 +451,8 @@ fn place_one(state: &mut State<'_>, h: &Household, c: &HouseholdCandidates) -> P
 
 fn with_pin(mut why: Explanation, pin: Option<Explanation>) -> Explanation {
     if let Some(pin) = pin {
+        // The officer asked for a unit; that refusal is what they need to see first.
+        why.reason = Reason::Pin;
         why.words = format!("{}; {}", pin.words, why.words);
     }
     why
