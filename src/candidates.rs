@@ -32,6 +32,7 @@ pub enum Reason {
     DistrictCap,
     BuildingCap,
     NoTemporaryBridge,
+    TradeOff,
     ArrivalAfterHorizon,
 }
 
@@ -52,6 +53,7 @@ impl Reason {
             Reason::DistrictCap => "district_cap",
             Reason::BuildingCap => "building_cap",
             Reason::NoTemporaryBridge => "no_temporary_bridge",
+            Reason::TradeOff => "trade_off",
             Reason::ArrivalAfterHorizon => "arrival_after_horizon",
         }
     }
@@ -72,6 +74,9 @@ impl Reason {
             Reason::DistrictCap => "the district would exceed its newcomer share",
             Reason::BuildingCap => "the building already has its maximum of newcomer households",
             Reason::NoTemporaryBridge => "no temporary place until the move-in date",
+            Reason::TradeOff => {
+                "free, but the optimal plan leaves it: the gain would not outweigh spread, travel or cost"
+            }
             Reason::ArrivalAfterHorizon => "arrives after the end of the plan",
         }
     }

@@ -151,7 +151,17 @@ pub struct Summary {
     pub objective: Option<f64>,
     pub bound: Option<f64>,
     pub gap: Option<f64>,
-    pub objective_note: &'static str,
+    /// Subgradient steps of the optimising engine (0 for other strategies).
+    pub iterations: usize,
+    pub solve_seconds: f64,
+}
+
+/// The plan's objective and, from the optimising engine, its proven bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quality {
+    pub objective: f64,
+    pub bound: Option<f64>,
+    pub iterations: usize,
     pub solve_seconds: f64,
 }
 
@@ -241,7 +251,7 @@ pub fn summarise(
     scenario: &Scenario,
     plan: &Plan,
     rows: &[HouseholdRow],
-    solve_seconds: f64,
+    quality: Quality,
 ) -> Summary {
     let horizon = scenario.horizon_days;
     let mut by_status: BTreeMap<&'static str, Count> = BTreeMap::new();
@@ -375,11 +385,13 @@ pub fn summarise(
             buildings_receiving: u32::try_from(buildings.len()).unwrap_or(0),
         },
         districts,
-        objective: None,
-        bound: None,
-        gap: None,
-        objective_note: "greedy allocation: no objective or bound is computed yet",
-        solve_seconds: (solve_seconds * 1000.0).round() / 1000.0,
+        objective: Some(round6(quality.objective)),
+        bound: quality.bound.map(round6),
+        gap: quality
+            .bound
+            .map(|b| round6(crate::solve::optimise::relative_gap(quality.objective, b))),
+        iterations: quality.iterations,
+        solve_seconds: (quality.solve_seconds * 1000.0).round() / 1000.0,
     }
 }
 

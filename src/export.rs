@@ -200,3 +200,26 @@ fn ring(
     let coords: Result<Vec<Value>, String> = line.coords().map(|c| lonlat(c.x, c.y)).collect();
     Ok(Value::Array(coords?))
 }
+
+/// Writes the model as MPS, via a temporary file renamed into place.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_mps(
+    path: &Path,
+    inputs: &Inputs,
+    model: &crate::milp::Model,
+) -> Result<(), ExportError> {
+    let tmp = path.with_extension(format!("mps.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::io::BufWriter::new(fs_err::File::create(&tmp).map_err(io(&tmp))?);
+        model.write_mps(inputs, &mut file).map_err(io(&tmp))?;
+        std::io::Write::flush(&mut file).map_err(io(&tmp))?;
+        drop(file);
+        fs_err::rename(&tmp, path).map_err(io(path))
+    })();
+    if result.is_err() {
+        let _ = fs_err::remove_file(&tmp);
+    }
+    result
+}

@@ -26,6 +26,7 @@ pub mod evaluate;
 pub mod export;
 pub mod ids;
 pub mod load;
+pub mod milp;
 pub mod model;
 pub mod pipeline;
 pub mod scenario;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use boligplan::load::{self, Severity};
+use boligplan::solve::Strategy;
 use boligplan::{export, pipeline, scenario};
 
 /// Housing placement and dispersal planner for Danish municipalities.
@@ -29,6 +30,20 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// How to choose homes: optimise (default), greedy, or fcfs (today's waiting list).
+        #[arg(long, default_value = "optimise", value_parser = ["optimise", "greedy", "fcfs"])]
+        strategy: String,
+        /// Stop optimising after this many seconds, with the best plan found so far.
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+    },
+    /// Write the optimisation model as a free-format MPS file.
+    ExportModel {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Where to write the model.
+        #[arg(long)]
+        mps: PathBuf,
     },
     /// Load and check every input; print every problem.
     Validate {
@@ -44,7 +59,16 @@ fn main() -> ExitCode {
             scenario,
             out,
             quiet,
-        } => plan(&scenario, &out, quiet),
+            strategy,
+            time_limit,
+        } => {
+            let options = pipeline::Options {
+                strategy: Strategy::parse(&strategy).expect("clap checked the value"),
+                time_limit: time_limit.map(std::time::Duration::from_secs_f64),
+            };
+            plan(&scenario, &out, quiet, &options)
+        }
+        Command::ExportModel { scenario, mps } => export_model(&scenario, &mps),
         Command::Validate { scenario } => validate(&scenario),
     }
 }
@@ -97,11 +121,31 @@ fn validate(path: &std::path::Path) -> ExitCode {
     }
 }
 
-fn plan(path: &std::path::Path, out: &std::path::Path, quiet: bool) -> ExitCode {
+fn export_model(path: &std::path::Path, mps: &std::path::Path) -> ExitCode {
+    let Some((scenario, inputs)) = load_all(path, false) else {
+        return ExitCode::from(1);
+    };
+    let candidates = boligplan::candidates::build(&inputs, &scenario);
+    let model = boligplan::milp::build(&inputs, &scenario, &candidates);
+    match export::write_mps(mps, &inputs, &model) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn plan(
+    path: &std::path::Path,
+    out: &std::path::Path,
+    quiet: bool,
+    options: &pipeline::Options,
+) -> ExitCode {
     let Some((scenario, inputs)) = load_all(path, !quiet) else {
         return ExitCode::from(1);
     };
-    let outcome = match pipeline::plan(&inputs, &scenario) {
+    let outcome = match pipeline::plan(&inputs, &scenario, options) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");

@@ -1,13 +1,31 @@
 //! The stages glued together: scenario → plan → figures. No file I/O here;
 //! `load` and `export` are called by the binary around it.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::candidates;
-use crate::evaluate::{self, HouseholdRow, Summary};
+use crate::evaluate::{self, HouseholdRow, Quality, Summary};
+use crate::milp;
 use crate::model::Inputs;
 use crate::scenario::Scenario;
-use crate::solve::{self, Plan};
+use crate::solve::{self, Order, Plan, Strategy, optimise};
+
+/// How to plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub strategy: Strategy,
+    /// Stop the optimising engine after this long, with the best plan so far.
+    pub time_limit: Option<Duration>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            strategy: Strategy::Optimise,
+            time_limit: None,
+        }
+    }
+}
 
 /// A finished plan with its figures.
 #[derive(Debug, Clone)]
@@ -26,19 +44,74 @@ pub struct InvariantError(String);
 ///
 /// # Errors
 /// When a household is missing from the plan or appears twice (a bug).
-pub fn plan(inputs: &Inputs, scenario: &Scenario) -> Result<Outcome, InvariantError> {
+pub fn plan(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    options: &Options,
+) -> Result<Outcome, InvariantError> {
     let started = Instant::now();
     let candidates = candidates::build(inputs, scenario);
-    let plan = solve::greedy(inputs, scenario, &candidates);
+    let model = milp::build(inputs, scenario, &candidates);
+    let districts = inputs.districts.len();
+    let (plan, bound, iterations) = match options.strategy {
+        Strategy::Greedy => (solve::greedy(inputs, scenario, &candidates), None, 0),
+        Strategy::Fcfs => (solve::fcfs::plan(inputs, scenario, &candidates), None, 0),
+        Strategy::Optimise => {
+            let greedy = solve::greedy(inputs, scenario, &candidates);
+            let start = chosen_pairs(&model, &greedy);
+            let budget = optimise::Budget {
+                deadline: options.time_limit.map(|t| started + t),
+                ..optimise::Budget::default()
+            };
+            let solution = optimise::solve(&model, districts, &start, &budget);
+            let picks: Vec<_> = solution
+                .chosen
+                .iter()
+                .map(|j| j.map(|j| model.pairs[j].unit))
+                .collect();
+            let plan = solve::allocate(
+                inputs,
+                scenario,
+                &candidates,
+                Some(&picks),
+                Order::Priority,
+                Strategy::Optimise,
+            );
+            (plan, Some(solution.bound), solution.iterations)
+        }
+    };
+    let final_pairs: Vec<usize> = chosen_pairs(&model, &plan).into_iter().flatten().collect();
+    let objective = model.objective(&final_pairs, districts);
     let seconds = started.elapsed().as_secs_f64();
     let rows = evaluate::rows(inputs, scenario, &plan);
     check_every_household_once(inputs, &rows)?;
-    let summary = evaluate::summarise(inputs, scenario, &plan, &rows, seconds);
+    let quality = Quality {
+        objective,
+        bound,
+        iterations,
+        solve_seconds: seconds,
+    };
+    let summary = evaluate::summarise(inputs, scenario, &plan, &rows, quality);
     Ok(Outcome {
         plan,
         rows,
         summary,
     })
+}
+
+/// The model's pair for each household's permanent home in a plan.
+#[must_use]
+pub fn chosen_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
+    plan.placements
+        .iter()
+        .map(|p| {
+            p.permanent.map(|home| {
+                model
+                    .pair_of(p.household, home.unit)
+                    .expect("every permanent home is a candidate pair")
+            })
+        })
+        .collect()
 }
 
 /// Invariant: every input household appears exactly once, in input order.

@@ -40,6 +40,8 @@ struct RawScenario {
     housing_benefit: HousingBenefit,
     #[serde(default)]
     temporary_charge: TemporaryCharge,
+    #[serde(default)]
+    weights: Weights,
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,6 +199,67 @@ impl Default for TemporaryCharge {
     }
 }
 
+/// A value per household type.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PerType {
+    pub family: f64,
+    pub couple: f64,
+    pub single: f64,
+}
+
+impl PerType {
+    /// The value for a household type.
+    #[must_use]
+    pub fn of(&self, t: crate::model::HouseholdType) -> f64 {
+        match t {
+            crate::model::HouseholdType::Family => self.family,
+            crate::model::HouseholdType::Couple => self.couple,
+            crate::model::HouseholdType::Single => self.single,
+        }
+    }
+}
+
+/// Objective weights (docs/model.md). The objective is minimised.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Weights {
+    /// Reward per person in a permanent home at the end of the horizon.
+    pub permanent_person: PerType,
+    /// Cost per person-day in a temporary place.
+    pub temporary_person_day: PerType,
+    /// Spread: cost per placed person above a quarter of the district cap;
+    /// doubled above half the cap and again above three quarters.
+    pub spread_person: f64,
+    /// Cost per minute of travel to the language school (per household).
+    pub travel_minute: f64,
+    /// Cost per DKK of empty rent paid for a held dwelling before move-in.
+    pub empty_rent_dkk: f64,
+    /// Cost per room beyond what the size rule needs.
+    pub spare_room: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            permanent_person: PerType {
+                family: 1000.0,
+                couple: 700.0,
+                single: 500.0,
+            },
+            temporary_person_day: PerType {
+                family: 1.5,
+                couple: 1.0,
+                single: 1.0,
+            },
+            spread_person: 50.0,
+            travel_minute: 2.0,
+            empty_rent_dkk: 0.01,
+            spare_room: 20.0,
+        }
+    }
+}
+
 /// Paths of the input files, resolved against the scenario's folder.
 #[derive(Debug, Clone)]
 pub struct InputPaths {
@@ -222,6 +285,7 @@ pub struct Scenario {
     pub benefits: Benefits,
     pub housing_benefit: HousingBenefit,
     pub temporary_charge: TemporaryCharge,
+    pub weights: Weights,
 }
 
 impl Scenario {
@@ -298,6 +362,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         benefits: raw.benefits,
         housing_benefit: raw.housing_benefit,
         temporary_charge: raw.temporary_charge,
+        weights: raw.weights,
     })
 }
 

@@ -1,13 +1,17 @@
-//! Stage 3: the allocation. A first, rule-abiding greedy planner; the
-//! optimising engine replaces it later (issue 3).
+//! Stage 3: the allocation.
 //!
-//! Households are taken pinned first, then families, couples and singles,
-//! each group by arrival. Each gets the permanent dwelling with the earliest
-//! move-in that keeps every dynamic rule (dwelling free, district share,
-//! households per building), provided a temporary place can house it from
-//! arrival until then; otherwise a temporary place for the rest of the
-//! horizon. Temporary places are tried in Herning's order: empty municipal
-//! buildings, private leases, containers. No I/O, no clock.
+//! Three strategies choose the permanent homes: `optimise` (the default, the
+//! model of docs/model.md solved by Lagrangian relaxation, see
+//! [`optimise`]), `greedy` (families first, earliest move-in) and `fcfs`
+//! (today's waiting list, see [`fcfs`]). All three end in [`allocate`],
+//! which checks the dynamic rules — dwelling free, district share,
+//! households per building, temporary capacity per day — bridges the wait
+//! until move-in with a temporary place (empty municipal buildings, then
+//! private leases, then containers) and says why a household got less.
+//! No I/O, no clock.
+
+pub mod fcfs;
+pub mod optimise;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -94,6 +98,8 @@ struct State<'a> {
     inputs: &'a Inputs,
     scenario: &'a Scenario,
     taken: Vec<bool>,
+    /// A dwelling chosen by a strategy for a household, before `allocate` runs.
+    reserved_for: Vec<Option<HouseholdId>>,
     district_persons: Vec<u32>,
     building_households: HashMap<&'a str, u32>,
     /// Persons per day in each temporary site.
@@ -106,6 +112,7 @@ impl<'a> State<'a> {
             inputs,
             scenario,
             taken: vec![false; inputs.units.len()],
+            reserved_for: vec![None; inputs.units.len()],
             district_persons: vec![0; inputs.districts.len()],
             building_households: HashMap::new(),
             load: HashMap::new(),
@@ -138,6 +145,18 @@ impl<'a> State<'a> {
             return Err(Reason::BuildingCap);
         }
         Ok(())
+    }
+
+    fn release_permanent(&mut self, unit: UnitId, persons: u32) {
+        let u = &self.inputs.units[unit.index()];
+        self.taken[unit.index()] = false;
+        self.reserved_for[unit.index()] = None;
+        if let Some(d) = u.district {
+            self.district_persons[d.index()] -= persons;
+        }
+        if let Some(n) = self.building_households.get_mut(u.building.as_str()) {
+            *n -= 1;
+        }
     }
 
     fn take_permanent(&mut self, unit: UnitId, persons: u32) {
@@ -195,23 +214,104 @@ fn day_index(d: Day) -> usize {
     usize::try_from(d).expect("days inside the horizon are not negative")
 }
 
-/// Plans every household with the greedy rule described in the module docs.
+/// Which strategy chose the permanent homes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// The optimising engine (default).
+    Optimise,
+    /// Families first, earliest move-in.
+    Greedy,
+    /// First come, first served: today's waiting list.
+    Fcfs,
+}
+
+impl Strategy {
+    /// Parses `optimise`, `greedy` or `fcfs`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "optimise" | "optimize" => Some(Self::Optimise),
+            "greedy" => Some(Self::Greedy),
+            "fcfs" => Some(Self::Fcfs),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Optimise => "optimise",
+            Self::Greedy => "greedy",
+            Self::Fcfs => "fcfs",
+        }
+    }
+}
+
+/// The order in which [`allocate`] takes households.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Lawfully pinned first, then families, couples, singles, each by arrival.
+    Priority,
+    /// By arrival only (the waiting list).
+    Arrival,
+}
+
+/// Plans every household with the greedy rule of the module docs.
 #[must_use]
 pub fn greedy(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Plan {
+    allocate(
+        inputs,
+        scenario,
+        candidates,
+        None,
+        Order::Priority,
+        Strategy::Greedy,
+    )
+}
+
+/// Turns chosen permanent homes (`picks`, one entry per household; `None`:
+/// let `allocate` choose, as the greedy rule does) into a plan: reserves the
+/// picks, bridges each wait with a temporary place, fills in what the picks
+/// left possible, and explains every household that got less.
+///
+/// A pick whose wait cannot be bridged is released and the household is
+/// planned as if it had no pick.
+#[must_use]
+pub fn allocate(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    candidates: &Candidates,
+    picks: Option<&[Option<UnitId>]>,
+    order_by: Order,
+    strategy: Strategy,
+) -> Plan {
     let horizon = scenario.horizon_days;
     let mut order: Vec<&Household> = inputs.households.iter().collect();
     order.sort_by_key(|h| {
         let c = candidates.of(h.id);
-        (
-            // Only a lawful pin to a permanent dwelling moves a household
-            // ahead; a refused pin or a pinned temporary site keeps its place.
-            !matches!(&c.pin, Some((u, Ok(()))) if inputs.unit(*u).tenure == Tenure::Permanent),
-            h.initial().household_type(),
-            c.arrival,
-            h.id,
-        )
+        // Only a lawful pin to a permanent dwelling moves a household
+        // ahead; a refused pin or a pinned temporary site keeps its place.
+        let pinned =
+            matches!(&c.pin, Some((u, Ok(()))) if inputs.unit(*u).tenure == Tenure::Permanent);
+        match order_by {
+            Order::Priority => (!pinned, h.initial().household_type(), c.arrival, h.id),
+            Order::Arrival => (
+                !pinned,
+                crate::model::HouseholdType::Family,
+                c.arrival,
+                h.id,
+            ),
+        }
     });
     let mut state = State::new(inputs, scenario);
+    if let Some(picks) = picks {
+        for (h, pick) in inputs.households.iter().zip(picks) {
+            if let Some(u) = pick {
+                state.take_permanent(*u, h.final_in(horizon).persons());
+                state.reserved_for[u.index()] = Some(h.id);
+            }
+        }
+    }
     let mut placements: Vec<Option<Placement>> = vec![None; inputs.households.len()];
     for h in order {
         let c = candidates.of(h.id);
@@ -230,7 +330,10 @@ pub fn greedy(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> 
                 }),
             }
         } else {
-            place_one(&mut state, h, c)
+            let pick = picks.and_then(|p| p[h.id.index()]);
+            // With picks, the strategy has decided who gets a home; a
+            // household without one keeps its explanation, not a leftover.
+            place_one(&mut state, h, c, pick, picks.is_none())
         };
         placements[h.id.index()] = Some(placement);
     }
@@ -239,11 +342,17 @@ pub fn greedy(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> 
             .into_iter()
             .map(|p| p.expect("every household placed once"))
             .collect(),
-        strategy: "greedy",
+        strategy: strategy.as_str(),
     }
 }
 
-fn place_one(state: &mut State<'_>, h: &Household, c: &HouseholdCandidates) -> Placement {
+fn place_one(
+    state: &mut State<'_>,
+    h: &Household,
+    c: &HouseholdCandidates,
+    pick: Option<UnitId>,
+    mut fill_in: bool,
+) -> Placement {
     let inputs = state.inputs;
     let horizon = state.scenario.horizon_days;
     let persons = h.final_in(horizon).persons();
@@ -265,6 +374,60 @@ fn place_one(state: &mut State<'_>, h: &Household, c: &HouseholdCandidates) -> P
             ))
             .expect("travel minutes are finite")
     });
+    // A strategy's pick: already reserved and checked against the caps; it
+    // needs only a temporary place until move-in.
+    if let Some(unit) = pick {
+        let option = c
+            .permanent
+            .iter()
+            .find(|o| o.unit == unit)
+            .expect("a pick is one of the household's candidates");
+        let bridged = if option.move_in > c.arrival {
+            state.find_temporary(&temporary, h, c.arrival, option.move_in)
+        } else {
+            None
+        };
+        if option.move_in == c.arrival || bridged.is_some() {
+            let temporary = bridged.map(|site| {
+                state.take_temporary(site, h, c.arrival, option.move_in);
+                TemporaryStay {
+                    unit: site,
+                    from: c.arrival,
+                    to: option.move_in,
+                }
+            });
+            // A pin the strategy could not honour is still explained.
+            let explanation = c.pin.as_ref().and_then(|(pin, verdict)| {
+                let refused = match verdict {
+                    Err(reason) => Some(*reason),
+                    Ok(()) if *pin != unit && inputs.unit(*pin).tenure == Tenure::Permanent => {
+                        Some(Reason::Taken)
+                    }
+                    Ok(()) => None,
+                };
+                refused.map(|reason| Explanation {
+                    reason: Reason::Pin,
+                    words: format!(
+                        "pin to {} refused: {}",
+                        inputs.unit(*pin).name,
+                        reason.words()
+                    ),
+                })
+            });
+            return Placement {
+                household: h.id,
+                temporary,
+                permanent: Some(PermanentHome {
+                    unit,
+                    from: option.move_in,
+                }),
+                explanation,
+            };
+        }
+        state.release_permanent(unit, persons);
+        fill_in = true;
+    }
+
     let mut permanent: Vec<&PermanentOption> = c.permanent.iter().collect();
 
     if let Some((pin, verdict)) = &c.pin {
@@ -338,6 +501,10 @@ fn place_one(state: &mut State<'_>, h: &Household, c: &HouseholdCandidates) -> P
         } else {
             None
         };
+        if !fill_in {
+            *dynamic.entry(Reason::TradeOff).or_default() += 1;
+            continue;
+        }
         state.take_permanent(option.unit, persons);
         let temporary = bridge.map(|site| {
             state.take_temporary(site, h, c.arrival, option.move_in);

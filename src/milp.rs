@@ -1,0 +1,405 @@
+//! The optimisation model of docs/model.md, built once from the candidates
+//! and shared by the engine, the objective evaluation and `export-model`.
+//!
+//! Variables: `x_j` ∈ {0, 1} for every candidate pair j = (household,
+//! dwelling) — the household moves in on the pair's fixed move-in day — and
+//! `e_{d,k}` ≥ 0, the persons placed in district d above spread level k.
+//! Minimise `constant + Σ cost_j x_j + Σ weight_{d,k} e_{d,k}` subject to at
+//! most one dwelling per household, one household per dwelling, the district
+//! caps, the building caps and the spread levels.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::ops::Range;
+
+use crate::candidates::Candidates;
+use crate::evaluate::DAYS_PER_MONTH;
+use crate::ids::{DistrictId, HouseholdId, UnitId};
+use crate::model::{Household, Inputs, Tenure};
+use crate::scenario::Scenario;
+
+/// One candidate pair: household h may move into dwelling u on `move_in`.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub household: HouseholdId,
+    pub unit: UnitId,
+    /// Objective coefficient of `x_j`.
+    pub cost: f64,
+    /// Persons counted toward the district (after a reunion in the horizon).
+    pub persons: u32,
+    pub district: Option<DistrictId>,
+    /// Index into [`Model::buildings`].
+    pub building: usize,
+}
+
+/// A spread level: persons placed in `district` above `threshold` cost `weight` each.
+#[derive(Debug, Clone)]
+pub struct SpreadLevel {
+    pub district: DistrictId,
+    pub threshold: f64,
+    pub weight: f64,
+}
+
+/// The model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Temporary person-days of everybody if nobody got a home, weighted.
+    pub constant: f64,
+    /// Pairs grouped by household, households in input order.
+    pub pairs: Vec<Pair>,
+    pub by_household: Vec<Range<usize>>,
+    /// Most persons a district may receive (rule 7); `u32::MAX`: no limit.
+    pub district_cap: Vec<u32>,
+    pub buildings: Vec<String>,
+    pub building_cap: u32,
+    /// Spread levels, three per district.
+    pub spread: Vec<SpreadLevel>,
+    /// The pair a lawful pin fixes to 1, per household.
+    pub fixed: Vec<Option<usize>>,
+    pub unit_count: usize,
+}
+
+/// Σ persons over the days `from..to`.
+fn person_days(h: &Household, from: i64, to: i64) -> f64 {
+    // Persons change at most once (the reunion), so two spans suffice.
+    let split = h.reunion.as_ref().map_or(to, |r| r.day.clamp(from, to));
+    let before = (split - from).max(0) as f64 * f64::from(h.at(from).persons());
+    let after = (to - split).max(0) as f64 * f64::from(h.at(to - 1).persons());
+    before + after
+}
+
+/// The largest number of persons a district may receive under its cap.
+#[must_use]
+pub fn district_capacity(population: u32, newcomers: u32, share: f64) -> u32 {
+    if share >= 1.0 {
+        return u32::MAX;
+    }
+    let ok = |p: u32| f64::from(newcomers + p) / f64::from(population + p) <= share + 1e-12;
+    let estimate = ((share * f64::from(population) - f64::from(newcomers)) / (1.0 - share)).floor();
+    if estimate < 0.0 {
+        return 0;
+    }
+    let mut p = estimate as u32;
+    while p > 0 && !ok(p) {
+        p -= 1;
+    }
+    while ok(p + 1) {
+        p += 1;
+    }
+    if ok(p) { p } else { 0 }
+}
+
+/// Builds the model of a scenario from its candidates.
+#[must_use]
+pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Model {
+    let w = &scenario.weights;
+    let horizon = scenario.horizon_days;
+    let mut buildings: Vec<String> = Vec::new();
+    let mut building_index = std::collections::HashMap::new();
+    let mut unit_building = vec![0usize; inputs.units.len()];
+    for u in &inputs.units {
+        if u.tenure == Tenure::Permanent {
+            let next = buildings.len();
+            let b = *building_index.entry(u.building.clone()).or_insert(next);
+            if b == next {
+                buildings.push(u.building.clone());
+            }
+            unit_building[u.id.index()] = b;
+        }
+    }
+    let mut constant = 0.0;
+    let mut pairs = Vec::new();
+    let mut by_household = Vec::with_capacity(inputs.households.len());
+    let mut fixed = vec![None; inputs.households.len()];
+    for (h, c) in inputs.households.iter().zip(&candidates.households) {
+        let start = pairs.len();
+        if c.arrival < horizon {
+            let t = h.initial().household_type();
+            let day_weight = w.temporary_person_day.of(t);
+            constant += day_weight * person_days(h, c.arrival, horizon);
+            let persons = h.final_in(horizon).persons();
+            for o in &c.permanent {
+                let u = inputs.unit(o.unit);
+                let saved = person_days(h, o.move_in, horizon);
+                let empty_days = (o.move_in - u.available_from.max(0)) as f64;
+                let cost = -w.permanent_person.of(t) * f64::from(persons) - day_weight * saved
+                    + w.travel_minute * o.travel_min.unwrap_or(0.0)
+                    + w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH
+                    + w.spare_room * f64::from(o.spare_rooms);
+                if let Some((pin, Ok(()))) = c.pin
+                    && pin == o.unit
+                {
+                    fixed[h.id.index()] = Some(pairs.len());
+                }
+                pairs.push(Pair {
+                    household: h.id,
+                    unit: o.unit,
+                    cost,
+                    persons,
+                    district: u.district,
+                    building: unit_building[o.unit.index()],
+                });
+            }
+        }
+        by_household.push(start..pairs.len());
+    }
+    let share = scenario.rules.max_district_share;
+    let mut spread = Vec::new();
+    let district_cap = inputs
+        .districts
+        .iter()
+        .map(|d| {
+            for (k, fraction) in [0.25, 0.5, 0.75].into_iter().enumerate() {
+                let level = share * fraction;
+                let threshold = ((level * f64::from(d.population) - f64::from(d.newcomers))
+                    / (1.0 - level))
+                    .max(0.0);
+                spread.push(SpreadLevel {
+                    district: d.id,
+                    threshold,
+                    weight: w.spread_person * f64::from(1u32 << k),
+                });
+            }
+            district_capacity(d.population, d.newcomers, share)
+        })
+        .collect();
+    Model {
+        constant,
+        pairs,
+        by_household,
+        district_cap,
+        buildings,
+        building_cap: scenario.rules.max_households_per_building,
+        spread,
+        fixed,
+        unit_count: inputs.units.len(),
+    }
+}
+
+impl Model {
+    /// Persons placed per district by a choice of pairs.
+    #[must_use]
+    pub fn district_persons(&self, chosen: &[usize], districts: usize) -> Vec<u32> {
+        let mut p = vec![0u32; districts];
+        for &j in chosen {
+            if let Some(d) = self.pairs[j].district {
+                p[d.index()] += self.pairs[j].persons;
+            }
+        }
+        p
+    }
+
+    /// The spread penalty of one district with `persons` placed.
+    #[must_use]
+    pub fn spread_penalty(&self, district: DistrictId, persons: u32) -> f64 {
+        let k = district.index() * 3;
+        self.spread[k..k + 3]
+            .iter()
+            .map(|l| l.weight * (f64::from(persons) - l.threshold).max(0.0))
+            .sum()
+    }
+
+    /// The objective of a choice of pairs (the `e` variables at their best).
+    #[must_use]
+    pub fn objective(&self, chosen: &[usize], districts: usize) -> f64 {
+        let pairs: f64 = chosen.iter().map(|&j| self.pairs[j].cost).sum();
+        let persons = self.district_persons(chosen, districts);
+        let spread: f64 = persons
+            .iter()
+            .enumerate()
+            .map(|(d, &p)| self.spread_penalty(DistrictId(crate::ids::to_u32(d)), p))
+            .sum();
+        self.constant + pairs + spread
+    }
+
+    /// The pair of a household and a dwelling.
+    #[must_use]
+    pub fn pair_of(&self, household: HouseholdId, unit: UnitId) -> Option<usize> {
+        self.by_household[household.index()]
+            .clone()
+            .find(|&j| self.pairs[j].unit == unit)
+    }
+
+    /// Writes the model as a free-format MPS file.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_mps(&self, inputs: &Inputs, out: &mut dyn Write) -> std::io::Result<()> {
+        let name = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let hname = |h: HouseholdId| name(&inputs.households[h.index()].name);
+        let uname = |u: UnitId| name(&inputs.units[u.index()].name);
+        let dname = |d: DistrictId| name(&inputs.districts[d.index()].label);
+        let mut text = String::new();
+        let _ = writeln!(text, "* boligplan model (docs/model.md), minimise");
+        let _ = writeln!(
+            text,
+            "* x.<household>.<dwelling> = 1: the household moves into the dwelling"
+        );
+        let _ = writeln!(
+            text,
+            "* e.<district>.<k>: persons placed in the district above spread level k"
+        );
+        let _ = writeln!(
+            text,
+            "* ids have characters other than [A-Za-z0-9_.-] replaced by _"
+        );
+        let _ = writeln!(
+            text,
+            "* objective constant (in RHS of obj, negated): {}",
+            self.constant
+        );
+        let _ = writeln!(text, "NAME boligplan");
+        let _ = writeln!(text, "ROWS");
+        let _ = writeln!(text, " N obj");
+        for (h, range) in self.by_household.iter().enumerate() {
+            if !range.is_empty() {
+                let _ = writeln!(text, " L hh.{}", hname(HouseholdId(crate::ids::to_u32(h))));
+            }
+        }
+        let mut unit_used = vec![false; self.unit_count];
+        let mut building_pairs = vec![0usize; self.buildings.len()];
+        let mut district_used = vec![false; self.district_cap.len()];
+        for p in &self.pairs {
+            unit_used[p.unit.index()] = true;
+            building_pairs[p.building] += 1;
+            if let Some(d) = p.district {
+                district_used[d.index()] = true;
+            }
+        }
+        for (u, used) in unit_used.iter().enumerate() {
+            if *used {
+                let _ = writeln!(text, " L dw.{}", uname(UnitId(crate::ids::to_u32(u))));
+            }
+        }
+        let building_row = |b: usize| building_pairs[b] > self.building_cap as usize;
+        for (d, used) in district_used.iter().enumerate() {
+            if *used {
+                let id = dname(DistrictId(crate::ids::to_u32(d)));
+                if self.district_cap[d] != u32::MAX {
+                    let _ = writeln!(text, " L cap.{id}");
+                }
+                for k in 0..3 {
+                    let _ = writeln!(text, " L spread.{id}.{k}");
+                }
+            }
+        }
+        for (b, building) in self.buildings.iter().enumerate() {
+            if building_row(b) {
+                let _ = writeln!(text, " L bld.{}.{b}", name(building));
+            }
+        }
+        let _ = writeln!(text, "COLUMNS");
+        let _ = writeln!(text, " MARKER 'MARKER' 'INTORG'");
+        for p in &self.pairs {
+            let var = format!("x.{}.{}", hname(p.household), uname(p.unit));
+            let _ = writeln!(text, " {var} obj {}", p.cost);
+            let _ = writeln!(text, " {var} hh.{} 1", hname(p.household));
+            let _ = writeln!(text, " {var} dw.{} 1", uname(p.unit));
+            if let Some(d) = p.district {
+                let id = dname(d);
+                if self.district_cap[d.index()] != u32::MAX {
+                    let _ = writeln!(text, " {var} cap.{id} {}", p.persons);
+                }
+                for k in 0..3 {
+                    let _ = writeln!(text, " {var} spread.{id}.{k} {}", p.persons);
+                }
+            }
+            if building_row(p.building) {
+                let _ = writeln!(
+                    text,
+                    " {var} bld.{}.{} 1",
+                    name(&self.buildings[p.building]),
+                    p.building
+                );
+            }
+        }
+        let _ = writeln!(text, " MARKER 'MARKER' 'INTEND'");
+        for (i, level) in self.spread.iter().enumerate() {
+            if district_used[level.district.index()] {
+                let id = dname(level.district);
+                let k = i % 3;
+                let var = format!("e.{id}.{k}");
+                let _ = writeln!(text, " {var} obj {}", level.weight);
+                let _ = writeln!(text, " {var} spread.{id}.{k} -1");
+            }
+        }
+        let _ = writeln!(text, "RHS");
+        if self.constant != 0.0 {
+            let _ = writeln!(text, " rhs obj {}", -self.constant);
+        }
+        for (h, range) in self.by_household.iter().enumerate() {
+            if !range.is_empty() {
+                let _ = writeln!(
+                    text,
+                    " rhs hh.{} 1",
+                    hname(HouseholdId(crate::ids::to_u32(h)))
+                );
+            }
+        }
+        for (u, used) in unit_used.iter().enumerate() {
+            if *used {
+                let _ = writeln!(text, " rhs dw.{} 1", uname(UnitId(crate::ids::to_u32(u))));
+            }
+        }
+        for (d, used) in district_used.iter().enumerate() {
+            if *used {
+                let id = dname(DistrictId(crate::ids::to_u32(d)));
+                if self.district_cap[d] != u32::MAX {
+                    let _ = writeln!(text, " rhs cap.{id} {}", self.district_cap[d]);
+                }
+                for k in 0..3 {
+                    let _ = writeln!(
+                        text,
+                        " rhs spread.{id}.{k} {}",
+                        self.spread[d * 3 + k].threshold
+                    );
+                }
+            }
+        }
+        for (b, building) in self.buildings.iter().enumerate() {
+            if building_row(b) {
+                let _ = writeln!(
+                    text,
+                    " rhs bld.{}.{b} {}",
+                    name(building),
+                    self.building_cap
+                );
+            }
+        }
+        let _ = writeln!(text, "BOUNDS");
+        for (j, p) in self.pairs.iter().enumerate() {
+            let var = format!("x.{}.{}", hname(p.household), uname(p.unit));
+            let _ = writeln!(text, " UP bnd {var} 1");
+            if self.fixed[p.household.index()] == Some(j) {
+                let _ = writeln!(text, " LO bnd {var} 1");
+            }
+        }
+        let _ = writeln!(text, "ENDATA");
+        out.write_all(text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::district_capacity;
+
+    #[test]
+    fn district_capacity_is_the_largest_lawful_count() {
+        // 1,000 residents, 40 newcomers, cap 5 %: (40 + P) / (1,000 + P) ≤ 0.05
+        // ⇔ 0.95 P ≤ 10 ⇔ P ≤ 10.5, so 10.
+        assert_eq!(district_capacity(1000, 40, 0.05), 10);
+        assert_eq!(district_capacity(1000, 60, 0.05), 0);
+        assert_eq!(district_capacity(1000, 50, 0.05), 0);
+        assert_eq!(district_capacity(100, 0, 1.0), u32::MAX);
+    }
+}

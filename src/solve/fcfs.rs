@@ -1,0 +1,84 @@
+//! The status quo as a strategy: a municipality's waiting list.
+//!
+//! Households queue in arrival order. Whenever a household arrives or a
+//! dwelling falls vacant, the free dwellings go, in order of availability
+//! (then id), to the longest-waiting household each fits — the first fitting
+//! flat to whoever has waited longest. The same hard rules apply as for
+//! every strategy; [`super::allocate`] then bridges the waits with temporary
+//! places.
+
+use std::collections::BTreeSet;
+
+use super::{Order, Plan, State, Strategy, allocate};
+use crate::candidates::Candidates;
+use crate::ids::UnitId;
+use crate::model::{Day, Inputs};
+use crate::scenario::Scenario;
+
+/// Plans the scenario as a first-come-first-served waiting list would.
+#[must_use]
+pub fn plan(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Plan {
+    let picks = picks(inputs, scenario, candidates);
+    allocate(
+        inputs,
+        scenario,
+        candidates,
+        Some(&picks),
+        Order::Arrival,
+        Strategy::Fcfs,
+    )
+}
+
+/// The dwelling each household gets from the waiting list, if any. A lawful
+/// pin is honoured first, as an officer's decision.
+#[must_use]
+pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Vec<Option<UnitId>> {
+    let horizon = scenario.horizon_days;
+    let mut state = State::new(inputs, scenario);
+    let mut picks: Vec<Option<UnitId>> = vec![None; inputs.households.len()];
+    for (i, c) in candidates.households.iter().enumerate() {
+        if let Some((pin, Ok(()))) = c.pin
+            && let Some(option) = c.permanent.iter().find(|o| o.unit == pin)
+        {
+            let persons = inputs.households[i].final_in(horizon).persons();
+            if state.permanent_ok(option, persons).is_ok() {
+                state.take_permanent(pin, persons);
+                picks[i] = Some(pin);
+            }
+        }
+    }
+    let mut queue: Vec<usize> = (0..inputs.households.len())
+        .filter(|&i| candidates.households[i].arrival < horizon && picks[i].is_none())
+        .collect();
+    queue.sort_by_key(|&i| (candidates.households[i].arrival, i));
+    let mut events: BTreeSet<Day> = queue
+        .iter()
+        .map(|&i| candidates.households[i].arrival)
+        .collect();
+    events.extend(
+        inputs
+            .units
+            .iter()
+            .map(|u| u.available_from.max(0))
+            .filter(|&d| d < horizon),
+    );
+    for day in events {
+        for &i in &queue {
+            let c = &candidates.households[i];
+            if picks[i].is_some() || c.arrival > day {
+                continue;
+            }
+            let persons = inputs.households[i].final_in(horizon).persons();
+            let mut options: Vec<_> = c.permanent.iter().filter(|o| o.move_in <= day).collect();
+            options.sort_by_key(|o| (inputs.unit(o.unit).available_from, o.unit));
+            if let Some(o) = options
+                .into_iter()
+                .find(|o| state.permanent_ok(o, persons).is_ok())
+            {
+                state.take_permanent(o.unit, persons);
+                picks[i] = Some(o.unit);
+            }
+        }
+    }
+    picks
+}
