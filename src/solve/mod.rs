@@ -10,6 +10,7 @@
 //! private leases, then containers) and says why a household got less.
 //! No I/O, no clock.
 
+pub mod assignment;
 pub mod fcfs;
 pub mod optimise;
 

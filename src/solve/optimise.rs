@@ -2,20 +2,20 @@
 //! [`crate::milp`], with a primal heuristic, giving a plan, a proven lower
 //! bound and the gap between them.
 //!
-//! Every constraint but "at most one dwelling per household" (and the pins)
-//! is moved into the objective with a multiplier: one per dwelling (ν),
-//! district cap (λ), building cap (β) and spread level (μ, at most the level's
-//! weight). What remains splits into one tiny problem per household — take
-//! the pair with the most negative reduced cost, or none — whose value is a
-//! lower bound on the optimum for any multipliers (weak duality). Subgradient
-//! steps (Polyak's rule towards the best plan found) raise the bound. Every
-//! few steps a greedy pass over the pairs in order of reduced cost, obeying
-//! every constraint, followed by a local search, gives a lawful plan; the best
-//! one is kept. The household subproblem has the integrality property, so
-//! the best bound reachable is the LP relaxation's.
+//! The district caps, building caps and spread levels are moved into the
+//! objective with multipliers (λ, β, and μ at most the level's weight). What
+//! remains is an assignment problem — each household at most one dwelling,
+//! each dwelling at most one household — solved exactly by
+//! [`super::assignment`]; its value is a lower bound on the optimum for any
+//! multipliers (weak duality). Subgradient steps (Polyak's rule towards the
+//! best plan found) raise the bound. After each step the assignment is
+//! repaired into a lawful plan (drop what breaks a cap, refill greedily, local
+//! search); the best one is kept. The assignment polytope is integral, so the
+//! best reachable bound is the LP relaxation's.
 
 use std::time::Instant;
 
+use super::assignment::{self, Sparse};
 use crate::milp::Model;
 
 /// When the engine must stop.
@@ -33,7 +33,7 @@ impl Default for Budget {
     fn default() -> Self {
         Self {
             deadline: None,
-            max_iterations: 3000,
+            max_iterations: 500,
             target_gap: 1e-9,
         }
     }
@@ -55,14 +55,6 @@ pub fn relative_gap(objective: f64, bound: f64) -> f64 {
     ((objective - bound) / objective.abs().max(1.0)).max(0.0)
 }
 
-/// Multipliers of the relaxed constraints.
-struct Multipliers {
-    dwelling: Vec<f64>,
-    district: Vec<f64>,
-    building: Vec<f64>,
-    spread: Vec<f64>,
-}
-
 /// Solves the model; `start` is a lawful choice to improve on (e.g. the
 /// greedy plan's).
 #[must_use]
@@ -77,46 +69,66 @@ pub fn solve(
     improve(model, districts, &mut best);
     let mut upper = objective_of(model, districts, &best);
     let mut lower = f64::NEG_INFINITY;
-    let mut m = Multipliers {
-        dwelling: vec![0.0; model.unit_count],
-        district: vec![0.0; districts],
-        building: vec![0.0; model.buildings.len()],
-        spread: vec![0.0; model.spread.len()],
-    };
+    let mut lambda = vec![0.0; districts];
+    let mut beta = vec![0.0; model.buildings.len()];
+    let mut mu = vec![0.0; model.spread.len()];
+    // Pinned households and their dwellings are fixed outside the assignment.
+    let mut pinned_unit = vec![false; model.unit_count];
+    for j in model.fixed.iter().flatten() {
+        pinned_unit[model.pairs[*j].unit.index()] = true;
+    }
+    let free_rows: Vec<usize> = (0..households)
+        .filter(|&h| model.fixed[h].is_none())
+        .collect();
     let mut theta = 2.0;
     let mut since_improvement = 0;
     let mut iterations = 0;
     let mut reduced = vec![0.0; model.pairs.len()];
-    let mut choice: Vec<Option<usize>> = vec![None; households];
+    let mut matrix = Sparse {
+        n_cols: model.unit_count,
+        ..Sparse::default()
+    };
+    let mut edge_pair: Vec<usize> = Vec::new();
     while iterations < budget.max_iterations {
         iterations += 1;
-        // Reduced costs and the household subproblems.
         for (j, p) in model.pairs.iter().enumerate() {
-            let mut r = p.cost + m.dwelling[p.unit.index()] + m.building[p.building];
+            let mut r = p.cost + beta[p.building];
             if let Some(d) = p.district {
                 let k = d.index() * 3;
-                let per_person =
-                    m.district[d.index()] + m.spread[k] + m.spread[k + 1] + m.spread[k + 2];
-                r += f64::from(p.persons) * per_person;
+                r += f64::from(p.persons) * (lambda[d.index()] + mu[k] + mu[k + 1] + mu[k + 2]);
             }
             reduced[j] = r;
         }
-        let mut value = model.constant;
-        for (h, range) in model.by_household.iter().enumerate() {
-            choice[h] = match model.fixed[h] {
-                Some(j) => Some(j),
-                None => range
-                    .clone()
-                    .filter(|&j| reduced[j] < 0.0)
-                    .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b))),
-            };
-            if let Some(j) = choice[h] {
-                value += reduced[j];
+        // The assignment subproblem over the households that are not pinned.
+        matrix.starts.clear();
+        matrix.cols.clear();
+        matrix.costs.clear();
+        edge_pair.clear();
+        matrix.starts.push(0);
+        for &h in &free_rows {
+            for j in model.by_household[h].clone() {
+                let u = model.pairs[j].unit.index();
+                if reduced[j] < 0.0 && !pinned_unit[u] {
+                    matrix.cols.push(u);
+                    matrix.costs.push(reduced[j]);
+                    edge_pair.push(j);
+                }
             }
+            matrix.starts.push(matrix.cols.len());
         }
-        value -= m.dwelling.iter().sum::<f64>();
-        value -= m
-            .district
+        let (edges, value_free) = assignment::solve(&matrix);
+        let mut choice: Vec<Option<usize>> = model.fixed.clone();
+        for (row, e) in edges.iter().enumerate() {
+            choice[free_rows[row]] = e.map(|e| edge_pair[e]);
+        }
+        let mut value = model.constant + value_free;
+        value += model
+            .fixed
+            .iter()
+            .flatten()
+            .map(|&j| reduced[j])
+            .sum::<f64>();
+        value -= lambda
             .iter()
             .zip(&model.district_cap)
             .map(|(l, &cap)| {
@@ -127,12 +139,11 @@ pub fn solve(
                 }
             })
             .sum::<f64>();
-        value -= m.building.iter().sum::<f64>() * f64::from(model.building_cap);
-        value -= m
-            .spread
+        value -= beta.iter().sum::<f64>() * f64::from(model.building_cap);
+        value -= mu
             .iter()
             .zip(&model.spread)
-            .map(|(mu, l)| mu * l.threshold)
+            .map(|(m, l)| m * l.threshold)
             .sum::<f64>();
         if value > lower + 1e-9 * value.abs().max(1.0) {
             lower = value;
@@ -140,35 +151,31 @@ pub fn solve(
         } else {
             since_improvement += 1;
         }
-        // A lawful plan from the reduced costs, now and then.
-        if iterations % 10 == 1 {
-            let mut candidate = greedy_by(model, districts, &reduced);
-            improve(model, districts, &mut candidate);
-            let v = objective_of(model, districts, &candidate);
-            if v < upper - 1e-9 {
-                upper = v;
-                best = candidate;
-            }
+        // A lawful plan from the subproblem's answer.
+        let mut candidate = repair(model, districts, &choice, &reduced);
+        improve(model, districts, &mut candidate);
+        let v = objective_of(model, districts, &candidate);
+        if v < upper - 1e-9 {
+            upper = v;
+            best = candidate;
         }
         let gap = relative_gap(upper, lower);
         let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
         if gap <= budget.target_gap || out_of_time {
             break;
         }
-        if since_improvement >= 25 {
+        if since_improvement >= 20 {
             theta /= 2.0;
             since_improvement = 0;
-            if theta < 1e-5 {
+            if theta < 1e-4 {
                 break;
             }
         }
         // Subgradients of the relaxed constraints at the subproblem's answer.
-        let mut g_dwelling = vec![-1.0; model.unit_count];
         let mut g_building = vec![-f64::from(model.building_cap); model.buildings.len()];
         let mut persons = vec![0.0; districts];
         for j in choice.iter().flatten() {
             let p = &model.pairs[*j];
-            g_dwelling[p.unit.index()] += 1.0;
             g_building[p.building] += 1.0;
             if let Some(d) = p.district {
                 persons[d.index()] += f64::from(p.persons);
@@ -190,41 +197,39 @@ pub fn solve(
             .iter()
             .map(|l| persons[l.district.index()] - l.threshold)
             .collect();
-        // Only directions that can move count (a multiplier at 0 with a
-        // negative subgradient stays at 0).
-        let norm = |g: &[f64], x: &[f64]| -> f64 {
-            g.iter()
-                .zip(x)
-                .filter(|(gi, xi)| **gi > 0.0 || **xi > 0.0)
-                .map(|(gi, _)| gi * gi)
-                .sum::<f64>()
-        };
-        let norm2 = norm(&g_dwelling, &m.dwelling)
-            + norm(&g_district, &m.district)
-            + norm(&g_building, &m.building)
-            + norm(&g_spread, &m.spread);
-        if norm2 == 0.0 {
-            // The relaxed answer is lawful and complementary: it is optimal.
-            let mut candidate = choice.clone();
-            improve(model, districts, &mut candidate);
-            let v = objective_of(model, districts, &candidate);
-            if v < upper {
-                upper = v;
-                best = candidate;
+        // Only directions that can move count: a multiplier at a bound whose
+        // subgradient pushes it further out stays where it is.
+        let movable = |g: f64, x: f64, cap: f64| (g > 0.0 && x < cap) || (g < 0.0 && x > 0.0);
+        let mut norm2 = 0.0;
+        for (g, x) in g_district.iter().zip(&lambda) {
+            if movable(*g, *x, f64::INFINITY) {
+                norm2 += g * g;
             }
+        }
+        for (g, x) in g_building.iter().zip(&beta) {
+            if movable(*g, *x, f64::INFINITY) {
+                norm2 += g * g;
+            }
+        }
+        for ((g, x), l) in g_spread.iter().zip(&mu).zip(&model.spread) {
+            if movable(*g, *x, l.weight) {
+                norm2 += g * g;
+            }
+        }
+        if norm2 == 0.0 {
+            // No multiplier can move: the bound cannot rise further.
             break;
         }
         let step = theta * (upper - lower).max(1e-6) / norm2;
-        let update = |x: &mut [f64], g: &[f64], cap: &dyn Fn(usize) -> f64| {
-            for (i, (xi, gi)) in x.iter_mut().zip(g).enumerate() {
-                *xi = (*xi + step * gi).clamp(0.0, cap(i));
-            }
-        };
-        update(&mut m.dwelling, &g_dwelling, &|_| f64::INFINITY);
-        update(&mut m.district, &g_district, &|_| f64::INFINITY);
-        update(&mut m.building, &g_building, &|_| f64::INFINITY);
-        let weights: Vec<f64> = model.spread.iter().map(|l| l.weight).collect();
-        update(&mut m.spread, &g_spread, &|i| weights[i]);
+        for (x, g) in lambda.iter_mut().zip(&g_district) {
+            *x = (*x + step * g).max(0.0);
+        }
+        for (x, g) in beta.iter_mut().zip(&g_building) {
+            *x = (*x + step * g).max(0.0);
+        }
+        for ((x, g), l) in mu.iter_mut().zip(&g_spread).zip(&model.spread) {
+            *x = (*x + step * g).clamp(0.0, l.weight);
+        }
     }
     Solution {
         objective: upper,
@@ -232,6 +237,47 @@ pub fn solve(
         chosen: best,
         iterations,
     }
+}
+
+/// Makes a choice lawful: keeps pins, drops the pairs that break a district
+/// or building cap (the least valuable first), then refills greedily in order
+/// of reduced cost.
+fn repair(
+    model: &Model,
+    districts: usize,
+    choice: &[Option<usize>],
+    reduced: &[f64],
+) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = choice.iter().flatten().copied().collect();
+    // Pins first, then the most valuable pairs.
+    order.sort_by(|&a, &b| {
+        let pa = model.fixed[model.pairs[a].household.index()].is_some();
+        let pb = model.fixed[model.pairs[b].household.index()].is_some();
+        pb.cmp(&pa)
+            .then(model.pairs[a].cost.total_cmp(&model.pairs[b].cost))
+            .then(a.cmp(&b))
+    });
+    let mut chosen: Vec<Option<usize>> = vec![None; model.by_household.len()];
+    let mut usage = Usage::of(model, districts, &chosen);
+    for j in order {
+        let pinned = model.fixed[model.pairs[j].household.index()] == Some(j);
+        if pinned || (usage.fits(model, j) && usage.gain(model, j) < 0.0) {
+            usage.add(model, j);
+            chosen[model.pairs[j].household.index()] = Some(j);
+        }
+    }
+    let mut rest: Vec<usize> = (0..model.pairs.len())
+        .filter(|&j| chosen[model.pairs[j].household.index()].is_none())
+        .collect();
+    rest.sort_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
+    for j in rest {
+        let h = model.pairs[j].household.index();
+        if chosen[h].is_none() && usage.fits(model, j) && usage.gain(model, j) < 0.0 {
+            usage.add(model, j);
+            chosen[h] = Some(j);
+        }
+    }
+    chosen
 }
 
 fn objective_of(model: &Model, districts: usize, chosen: &[Option<usize>]) -> f64 {
@@ -297,23 +343,6 @@ impl Usage {
         });
         p.cost + spread
     }
-}
-
-/// A lawful choice: pins first, then pairs in order of `key`, each taken if
-/// its household is free, it fits and it lowers the objective.
-fn greedy_by(model: &Model, districts: usize, key: &[f64]) -> Vec<Option<usize>> {
-    let mut chosen: Vec<Option<usize>> = model.fixed.clone();
-    let mut usage = Usage::of(model, districts, &chosen);
-    let mut order: Vec<usize> = (0..model.pairs.len()).collect();
-    order.sort_by(|&a, &b| key[a].total_cmp(&key[b]).then(a.cmp(&b)));
-    for j in order {
-        let h = model.pairs[j].household.index();
-        if chosen[h].is_none() && usage.fits(model, j) && usage.gain(model, j) < 0.0 {
-            usage.add(model, j);
-            chosen[h] = Some(j);
-        }
-    }
-    chosen
 }
 
 /// Local search: move a household to a better free dwelling, or give a
