@@ -27,6 +27,10 @@ pub struct Budget {
     pub max_iterations: usize,
     /// Stop when the relative gap is at most this.
     pub target_gap: f64,
+    /// Nodes the branch and bound may visit after the subgradient phase.
+    pub max_nodes: usize,
+    /// Nodes × pairs the branch and bound may spend (its work budget).
+    pub search_work: usize,
 }
 
 impl Default for Budget {
@@ -35,6 +39,8 @@ impl Default for Budget {
             deadline: None,
             max_iterations: 500,
             target_gap: 1e-9,
+            max_nodes: 100_000,
+            search_work: 4_000_000,
         }
     }
 }
@@ -69,6 +75,9 @@ pub fn solve(
     improve(model, districts, &mut best);
     let mut upper = objective_of(model, districts, &best);
     let mut lower = f64::NEG_INFINITY;
+    // The multipliers of the best bound, as reduced costs and offset, for the search.
+    let mut best_reduced: Vec<f64> = model.pairs.iter().map(|p| p.cost).collect();
+    let mut best_offset = 0.0;
     let mut lambda = vec![0.0; districts];
     let mut beta = vec![0.0; model.buildings.len()];
     let mut mu = vec![0.0; model.spread.len()];
@@ -91,14 +100,7 @@ pub fn solve(
     let mut edge_pair: Vec<usize> = Vec::new();
     while iterations < budget.max_iterations {
         iterations += 1;
-        for (j, p) in model.pairs.iter().enumerate() {
-            let mut r = p.cost + beta[p.building];
-            if let Some(d) = p.district {
-                let k = d.index() * 3;
-                r += f64::from(p.persons) * (lambda[d.index()] + mu[k] + mu[k + 1] + mu[k + 2]);
-            }
-            reduced[j] = r;
-        }
+        reduced_costs(model, &lambda, &beta, &mu, &mut reduced);
         // The assignment subproblem over the households that are not pinned.
         matrix.starts.clear();
         matrix.cols.clear();
@@ -121,32 +123,20 @@ pub fn solve(
         for (row, e) in edges.iter().enumerate() {
             choice[free_rows[row]] = e.map(|e| edge_pair[e]);
         }
-        let mut value = model.constant + value_free;
-        value += model
-            .fixed
-            .iter()
-            .flatten()
-            .map(|&j| reduced[j])
-            .sum::<f64>();
-        value -= lambda
-            .iter()
-            .zip(&model.district_cap)
-            .map(|(l, &cap)| {
-                if cap == u32::MAX {
-                    0.0
-                } else {
-                    l * f64::from(cap)
-                }
-            })
-            .sum::<f64>();
-        value -= beta.iter().sum::<f64>() * f64::from(model.building_cap);
-        value -= mu
-            .iter()
-            .zip(&model.spread)
-            .map(|(m, l)| m * l.threshold)
-            .sum::<f64>();
+        let offset = dual_offset(model, &lambda, &beta, &mu);
+        let value = model.constant
+            + value_free
+            + model
+                .fixed
+                .iter()
+                .flatten()
+                .map(|&j| reduced[j])
+                .sum::<f64>()
+            + offset;
         if value > lower + 1e-9 * value.abs().max(1.0) {
             lower = value;
+            best_reduced.clone_from(&reduced);
+            best_offset = offset;
             since_improvement = 0;
         } else {
             since_improvement += 1;
@@ -231,11 +221,206 @@ pub fn solve(
             *x = (*x + step * g).clamp(0.0, l.weight);
         }
     }
+    // Close the gap by branch and bound on the best multipliers, within a
+    // node budget (deterministic, unlike a time limit).
+    let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
+    if relative_gap(upper, lower) > budget.target_gap && !out_of_time && budget.max_nodes > 0 {
+        // Each node solves an assignment over the open pairs: scale the node
+        // budget so that the search costs about as much whatever the size.
+        let max_nodes = budget
+            .max_nodes
+            .min(budget.search_work / model.pairs.len().max(1));
+        let mut search = Search::new(
+            model,
+            districts,
+            &best_reduced,
+            best_offset,
+            (upper, best.clone()),
+            max_nodes,
+            budget.deadline,
+        );
+        search.run();
+        if search.upper < upper {
+            upper = search.upper;
+            best = search.best;
+        }
+        if !search.aborted {
+            // Every subtree was explored or pruned against the incumbent.
+            lower = upper;
+        }
+    }
     Solution {
         objective: upper,
         bound: lower.min(upper),
         chosen: best,
         iterations,
+    }
+}
+
+/// Reduced costs of the pairs under the multipliers.
+fn reduced_costs(model: &Model, lambda: &[f64], beta: &[f64], mu: &[f64], out: &mut [f64]) {
+    for (j, p) in model.pairs.iter().enumerate() {
+        let mut r = p.cost + beta[p.building];
+        if let Some(d) = p.district {
+            let k = d.index() * 3;
+            r += f64::from(p.persons) * (lambda[d.index()] + mu[k] + mu[k + 1] + mu[k + 2]);
+        }
+        out[j] = r;
+    }
+}
+
+/// The multipliers' constant part of the Lagrangian: −Σ λ·cap − Σ β·B − Σ μ·T.
+fn dual_offset(model: &Model, lambda: &[f64], beta: &[f64], mu: &[f64]) -> f64 {
+    let caps: f64 = lambda
+        .iter()
+        .zip(&model.district_cap)
+        .map(|(l, &cap)| {
+            if cap == u32::MAX {
+                0.0
+            } else {
+                l * f64::from(cap)
+            }
+        })
+        .sum();
+    let buildings = beta.iter().sum::<f64>() * f64::from(model.building_cap);
+    let spread: f64 = mu
+        .iter()
+        .zip(&model.spread)
+        .map(|(m, l)| m * l.threshold)
+        .sum();
+    -caps - buildings - spread
+}
+
+/// Depth-first branch and bound over households, bounded by the Lagrangian
+/// (assignment) relaxation of what is still open under fixed multipliers.
+struct Search<'a> {
+    model: &'a Model,
+    districts: usize,
+    reduced: &'a [f64],
+    offset: f64,
+    order: Vec<usize>,
+    chosen: Vec<Option<usize>>,
+    usage: Usage,
+    upper: f64,
+    best: Vec<Option<usize>>,
+    nodes: usize,
+    max_nodes: usize,
+    deadline: Option<Instant>,
+    aborted: bool,
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        model: &'a Model,
+        districts: usize,
+        reduced: &'a [f64],
+        offset: f64,
+        (upper, best): (f64, Vec<Option<usize>>),
+        max_nodes: usize,
+        deadline: Option<Instant>,
+    ) -> Self {
+        let chosen = model.fixed.clone();
+        let usage = Usage::of(model, districts, &chosen);
+        // Households with the most at stake first.
+        let mut order: Vec<usize> = (0..model.by_household.len())
+            .filter(|&h| model.fixed[h].is_none() && !model.by_household[h].is_empty())
+            .collect();
+        let stake = |h: usize| {
+            model.by_household[h]
+                .clone()
+                .map(|j| reduced[j])
+                .fold(0.0_f64, f64::min)
+        };
+        order.sort_by(|&a, &b| stake(a).total_cmp(&stake(b)).then(a.cmp(&b)));
+        Self {
+            model,
+            districts,
+            reduced,
+            offset,
+            order,
+            chosen,
+            usage,
+            upper,
+            best,
+            nodes: 0,
+            max_nodes,
+            deadline,
+            aborted: false,
+        }
+    }
+
+    fn run(&mut self) {
+        self.dfs(0);
+    }
+
+    /// Lower bound of every completion of the households decided before `depth`.
+    fn bound(&self, depth: usize) -> f64 {
+        let model = self.model;
+        let mut matrix = Sparse {
+            n_cols: model.unit_count,
+            starts: vec![0],
+            ..Sparse::default()
+        };
+        for &h in &self.order[depth..] {
+            for j in model.by_household[h].clone() {
+                let u = model.pairs[j].unit.index();
+                if self.reduced[j] < 0.0 && !self.usage.dwelling[u] {
+                    matrix.cols.push(u);
+                    matrix.costs.push(self.reduced[j]);
+                }
+            }
+            matrix.starts.push(matrix.cols.len());
+        }
+        let (_, open) = assignment::solve(&matrix);
+        let decided: f64 = self.chosen.iter().flatten().map(|&j| self.reduced[j]).sum();
+        model.constant + self.offset + decided + open
+    }
+
+    fn prune_at(&self) -> f64 {
+        self.upper - 1e-9 * self.upper.abs().max(1.0)
+    }
+
+    fn dfs(&mut self, depth: usize) {
+        if self.aborted {
+            return;
+        }
+        self.nodes += 1;
+        if self.nodes > self.max_nodes
+            || (self.nodes.is_multiple_of(256)
+                && self.deadline.is_some_and(|d| Instant::now() >= d))
+        {
+            self.aborted = true;
+            return;
+        }
+        if depth == self.order.len() {
+            let v = objective_of(self.model, self.districts, &self.chosen);
+            if v < self.upper - 1e-9 {
+                self.upper = v;
+                self.best.clone_from(&self.chosen);
+            }
+            return;
+        }
+        let h = self.order[depth];
+        let mut children: Vec<usize> = self.model.by_household[h]
+            .clone()
+            .filter(|&j| self.usage.fits(self.model, j))
+            .collect();
+        children.sort_by(|&a, &b| self.reduced[a].total_cmp(&self.reduced[b]).then(a.cmp(&b)));
+        for j in children {
+            self.usage.add(self.model, j);
+            self.chosen[h] = Some(j);
+            if self.bound(depth + 1) < self.prune_at() {
+                self.dfs(depth + 1);
+            }
+            self.usage.remove(self.model, j);
+            self.chosen[h] = None;
+            if self.aborted {
+                return;
+            }
+        }
+        if self.bound(depth + 1) < self.prune_at() {
+            self.dfs(depth + 1);
+        }
     }
 }
 
