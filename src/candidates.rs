@@ -70,7 +70,7 @@ impl Reason {
             Reason::Affordability => "rent leaves less than the minimum disposable amount",
             Reason::Travel => "too far from the language school",
             Reason::Pin => "refused for the pinned unit",
-            Reason::Taken => "already given to a household with higher priority",
+            Reason::Taken => "given to another household in the plan",
             Reason::DistrictCap => "the district would exceed its newcomer share",
             Reason::BuildingCap => "the building already has its maximum of newcomer households",
             Reason::NoTemporaryBridge => "no temporary place until the move-in date",
