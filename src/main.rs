@@ -145,7 +145,29 @@ fn plan(
     let Some((scenario, inputs)) = load_all(path, !quiet) else {
         return ExitCode::from(1);
     };
-    let outcome = match pipeline::plan(&inputs, &scenario, options) {
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} optimising {pos}/{len} steps, {msg}",
+            )
+            .expect("a valid template"),
+        );
+        bar
+    };
+    let mut progress = |p: &boligplan::solve::optimise::Progress| {
+        bar.set_length(p.max_iterations as u64);
+        bar.set_position(p.iteration as u64);
+        bar.set_message(format!(
+            "gap {:.3} %",
+            100.0 * boligplan::solve::optimise::relative_gap(p.objective, p.bound)
+        ));
+    };
+    let result = pipeline::plan(&inputs, &scenario, options, &mut progress);
+    bar.finish_and_clear();
+    let outcome = match result {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");

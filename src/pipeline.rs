@@ -48,6 +48,7 @@ pub fn plan(
     inputs: &Inputs,
     scenario: &Scenario,
     options: &Options,
+    progress: &mut dyn FnMut(&optimise::Progress),
 ) -> Result<Outcome, InvariantError> {
     let started = Instant::now();
     let candidates = candidates::build(inputs, scenario);
@@ -63,7 +64,7 @@ pub fn plan(
                 deadline: options.time_limit.map(|t| started + t),
                 ..optimise::Budget::default()
             };
-            let solution = optimise::solve(&model, districts, &start, &budget);
+            let solution = optimise::solve(&model, districts, &start, &budget, progress);
             let picks: Vec<_> = solution
                 .chosen
                 .iter()

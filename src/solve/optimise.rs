@@ -55,6 +55,15 @@ pub struct Solution {
     pub iterations: usize,
 }
 
+/// Where the engine is, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub iteration: usize,
+    pub max_iterations: usize,
+    pub objective: f64,
+    pub bound: f64,
+}
+
 /// Relative gap between an objective and a lower bound.
 #[must_use]
 pub fn relative_gap(objective: f64, bound: f64) -> f64 {
@@ -69,6 +78,7 @@ pub fn solve(
     districts: usize,
     start: &[Option<usize>],
     budget: &Budget,
+    progress: &mut dyn FnMut(&Progress),
 ) -> Solution {
     let households = model.by_household.len();
     let mut best = start.to_vec();
@@ -149,6 +159,12 @@ pub fn solve(
             upper = v;
             best = candidate;
         }
+        progress(&Progress {
+            iteration: iterations,
+            max_iterations: budget.max_iterations,
+            objective: upper,
+            bound: lower,
+        });
         let gap = relative_gap(upper, lower);
         let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
         if gap <= budget.target_gap || out_of_time {
