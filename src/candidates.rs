@@ -142,12 +142,63 @@ pub fn build(inputs: &Inputs, scenario: &Scenario) -> Candidates {
             .collect(),
     );
     let reach = travel::reach_m(scenario.rules.max_travel_min, &scenario.travel);
-    let households = inputs
+    let mut households: Vec<HouseholdCandidates> = inputs
         .households
         .iter()
         .map(|h| household_candidates(inputs, scenario, &schools, &tree, reach, h))
         .collect();
+    refuse_conflicting_pins(inputs, scenario, &mut households);
     Candidates { households }
+}
+
+/// Pins must hold together: two pins to one dwelling, or pins that together
+/// break a district or building cap, cannot all be honoured. In input order,
+/// each lawful pin to a dwelling is kept if it fits next to the pins kept
+/// before it, and refused with the rule it would break otherwise.
+fn refuse_conflicting_pins(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    households: &mut [HouseholdCandidates],
+) {
+    let horizon = scenario.horizon_days;
+    let mut used = vec![false; inputs.units.len()];
+    let mut building: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut persons = vec![0u32; inputs.districts.len()];
+    for (h, c) in inputs.households.iter().zip(households.iter_mut()) {
+        let Some((pin, Ok(()))) = c.pin else { continue };
+        let u = inputs.unit(pin);
+        if u.tenure != Tenure::Permanent || c.arrival >= horizon {
+            continue;
+        }
+        let p = h.final_in(horizon).persons();
+        let verdict = if used[pin.index()] {
+            Err(Reason::Taken)
+        } else if building.get(u.building.as_str()).copied().unwrap_or(0)
+            >= scenario.rules.max_households_per_building
+        {
+            Err(Reason::BuildingCap)
+        } else if u.district.is_some_and(|d| {
+            let district = inputs.district(d);
+            persons[d.index()] + p
+                > crate::milp::district_capacity(
+                    district.population,
+                    district.newcomers,
+                    scenario.rules.max_district_share,
+                )
+        }) {
+            Err(Reason::DistrictCap)
+        } else {
+            Ok(())
+        };
+        if verdict.is_ok() {
+            used[pin.index()] = true;
+            *building.entry(u.building.as_str()).or_default() += 1;
+            if let Some(d) = u.district {
+                persons[d.index()] += p;
+            }
+        }
+        c.pin = Some((pin, verdict));
+    }
 }
 
 fn household_candidates(

@@ -24,6 +24,7 @@ pub mod crs;
 pub mod economy;
 pub mod evaluate;
 pub mod export;
+pub mod generate;
 pub mod ids;
 pub mod load;
 pub mod milp;

@@ -37,6 +37,18 @@ enum Command {
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
     },
+    /// Write a synthetic but realistic scenario (toml + data) for demos, tests and benchmarks.
+    Generate {
+        /// s (60 households), m (600), l (6,000) or xl (30,000).
+        #[arg(long, value_parser = boligplan::generate::Size::parse)]
+        size: boligplan::generate::Size,
+        /// Seed of the generator: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the optimisation model as a free-format MPS file.
     ExportModel {
         /// The scenario file (TOML).
@@ -69,6 +81,18 @@ fn main() -> ExitCode {
             plan(&scenario, &out, quiet, &options)
         }
         Command::ExportModel { scenario, mps } => export_model(&scenario, &mps),
+        Command::Generate { size, seed, out } => {
+            match boligplan::generate::generate(size, seed, &out) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Validate { scenario } => validate(&scenario),
     }
 }

@@ -334,7 +334,8 @@ pub fn allocate(
             let pick = picks.and_then(|p| p[h.id.index()]);
             // With picks, the strategy has decided who gets a home; a
             // household without one keeps its explanation, not a leftover.
-            place_one(&mut state, h, c, pick, picks.is_none())
+            let placement = place_one(&mut state, h, c, pick, picks.is_none());
+            explain_pin(inputs, c, placement)
         };
         placements[h.id.index()] = Some(placement);
     }
@@ -577,8 +578,9 @@ fn place_one(
         state.take_temporary(site, h, c.arrival, end);
         let mut why = why_not_permanent;
         why.words = format!(
-            "{}; no temporary place has room for the whole stay, housed until day {end} only",
-            why.words
+            "{}; no temporary place has room for the whole stay: housed until {} only",
+            why.words,
+            state.scenario.date(end)
         );
         return Placement {
             household: h.id,
@@ -615,6 +617,44 @@ fn place_one(
             pin_note,
         )),
     }
+}
+
+/// A pin the plan does not follow is always explained, naming the pinned unit.
+fn explain_pin(inputs: &Inputs, c: &HouseholdCandidates, mut placement: Placement) -> Placement {
+    let Some((pin, verdict)) = &c.pin else {
+        return placement;
+    };
+    let followed = placement.permanent.is_some_and(|p| p.unit == *pin)
+        || placement.temporary.is_some_and(|t| t.unit == *pin);
+    let explained = placement
+        .explanation
+        .as_ref()
+        .is_some_and(|e| e.reason == Reason::Pin);
+    if followed || explained {
+        return placement;
+    }
+    let pinned = inputs.unit(*pin);
+    let why = match verdict {
+        Err(reason) => reason.words().to_string(),
+        Ok(()) if pinned.tenure == Tenure::Temporary && placement.temporary.is_none() => {
+            "not needed: the household moves into its permanent home on arrival".to_string()
+        }
+        Ok(()) => placement
+            .explanation
+            .as_ref()
+            .map_or_else(|| Reason::Taken.words().to_string(), |e| e.words.clone()),
+    };
+    let rest = placement
+        .explanation
+        .as_ref()
+        .filter(|_| verdict.is_err())
+        .map(|e| format!("; {}", e.words))
+        .unwrap_or_default();
+    placement.explanation = Some(Explanation {
+        reason: Reason::Pin,
+        words: format!("pin to {} not followed: {why}{rest}", pinned.name),
+    });
+    placement
 }
 
 fn with_pin(mut why: Explanation, pin: Option<Explanation>) -> Explanation {

@@ -913,10 +913,14 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
                         Some(pf) if tt != pf => {
                             v.push(format!("dates: {id} temp_to {tt} != perm_from {pf}"));
                         }
-                        None if tt != sc.end => v.push(format!(
-                            "dates: {id} temporary only, temp_to {tt} != horizon end {}",
-                            sc.end
-                        )),
+                        // A stay may end early only when the plan says so:
+                        // no site has room for the rest of the horizon.
+                        None if tt != sc.end && !reason.contains("housed until") => {
+                            v.push(format!(
+                                "dates: {id} temporary only, temp_to {tt} != horizon end {}",
+                                sc.end
+                            ));
+                        }
                         _ => {}
                     }
                     if u.available_from.is_some_and(|a| tf < a) {

@@ -5,6 +5,9 @@
 //! of the README's rules that every plan must pass.
 
 mod checker;
+mod model;
+mod oracle;
+mod properties;
 mod real_herning;
 mod rules;
 mod scenarios;
