@@ -115,13 +115,14 @@ def main():
             f"{med(x['max_share'] for x in o):.4f} vs {med(x['max_share'] for x in f):.4f}",
             f"{med(x['dissimilarity'] for x in o):.4f} vs {med(x['dissimilarity'] for x in f):.4f}",
         ]
-        hs = [r["highs"] for r in rs if "highs" in r]
+        # HiGHS reports an infinite objective when it found no solution in time.
+        hs = [r["highs"] for r in rs if "highs" in r and abs(r["highs"]["objective"]) != float("inf")]
         if hs:
             line.append(f"{med(h['objective'] for h in hs):.1f}, {med(h['seconds'] for h in hs):.1f} s")
             within = [
                 (r["optimise"]["objective"] - r["highs"]["objective"]) / abs(r["highs"]["objective"])
                 for r in rs
-                if "highs" in r
+                if "highs" in r and abs(r["highs"]["objective"]) != float("inf")
             ]
             line.append(f"{100 * med(within):.3f} %")
         else:

@@ -185,6 +185,12 @@ impl<'a> State<'a> {
         })
     }
 
+    /// Takes a temporary site for `from..to` and returns the stay.
+    fn stay(&mut self, unit: UnitId, h: &Household, from: Day, to: Day) -> TemporaryStay {
+        self.take_temporary(unit, h, from, to);
+        TemporaryStay { unit, from, to }
+    }
+
     fn take_temporary(&mut self, unit: UnitId, h: &Household, from: Day, to: Day) {
         let horizon = day_index(self.scenario.horizon_days);
         let load = self.load.entry(unit).or_insert_with(|| vec![0; horizon]);
@@ -390,14 +396,7 @@ fn place_one(
             None
         };
         if option.move_in == c.arrival || bridged.is_some() {
-            let temporary = bridged.map(|site| {
-                state.take_temporary(site, h, c.arrival, option.move_in);
-                TemporaryStay {
-                    unit: site,
-                    from: c.arrival,
-                    to: option.move_in,
-                }
-            });
+            let temporary = bridged.map(|site| state.stay(site, h, c.arrival, option.move_in));
             // A pin the strategy could not honour is still explained.
             let explanation = c.pin.as_ref().and_then(|(pin, verdict)| {
                 let refused = match verdict {
@@ -508,14 +507,7 @@ fn place_one(
             continue;
         }
         state.take_permanent(option.unit, persons);
-        let temporary = bridge.map(|site| {
-            state.take_temporary(site, h, c.arrival, option.move_in);
-            TemporaryStay {
-                unit: site,
-                from: c.arrival,
-                to: option.move_in,
-            }
-        });
+        let temporary = bridge.map(|site| state.stay(site, h, c.arrival, option.move_in));
         return Placement {
             household: h.id,
             temporary,
@@ -551,14 +543,9 @@ fn place_one(
         why
     };
     if let Some(site) = state.find_temporary(&temporary, h, c.arrival, horizon) {
-        state.take_temporary(site, h, c.arrival, horizon);
         return Placement {
             household: h.id,
-            temporary: Some(TemporaryStay {
-                unit: site,
-                from: c.arrival,
-                to: horizon,
-            }),
+            temporary: Some(state.stay(site, h, c.arrival, horizon)),
             permanent: None,
             explanation: Some(with_pin(why_not_permanent, pin_note)),
         };
@@ -566,8 +553,9 @@ fn place_one(
     // The longest stay any site can give from arrival, if no site lasts the horizon.
     let mut best: Option<(Day, UnitId)> = None;
     for o in &temporary {
+        // Day by day: each extra day needs only that day checked.
         let mut end = c.arrival;
-        while end < horizon && state.temporary_fits(o.unit, h, c.arrival, end + 1) {
+        while end < horizon && state.temporary_fits(o.unit, h, end, end + 1) {
             end += 1;
         }
         if end > c.arrival && best.is_none_or(|(e, _)| end > e) {
@@ -575,7 +563,7 @@ fn place_one(
         }
     }
     if let Some((end, site)) = best {
-        state.take_temporary(site, h, c.arrival, end);
+        let stay = state.stay(site, h, c.arrival, end);
         let mut why = why_not_permanent;
         why.words = format!(
             "{}; no temporary place has room for the whole stay: housed until {} only",
@@ -584,11 +572,7 @@ fn place_one(
         );
         return Placement {
             household: h.id,
-            temporary: Some(TemporaryStay {
-                unit: site,
-                from: c.arrival,
-                to: end,
-            }),
+            temporary: Some(stay),
             permanent: None,
             explanation: Some(with_pin(why, pin_note)),
         };
