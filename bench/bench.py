@@ -6,7 +6,7 @@ default strategy (optimise) and with `--strategy fcfs`, each under
 `/usr/bin/time -v` (wall time, peak memory). Optionally HiGHS (the `highspy`
 package) solves the exported model of the same scenario, for comparison.
 Prints a Markdown table of medians over the seeds and writes the raw rows to
-bench/results.json.
+target/bench/results.json.
 
     python3 bench/bench.py --sizes s m --seeds 1 2 3 --highs --highs-time 600
 """
@@ -95,7 +95,7 @@ def main():
                 row["highs"] = highs(mps, args.highs_time)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
-    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+    with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
     med = statistics.median
     print("| size | runs | wall s | peak MiB | gap | vs fcfs: persons permanent | temp person-days | max share | D | HiGHS objective, s | ours within |")
