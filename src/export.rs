@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::crs::Transformer;
 use crate::evaluate::{HouseholdRow, Summary};
 use crate::model::Inputs;
+use crate::scenario::Scenario;
 
 /// Why the outputs could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +39,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
 pub fn write_plan(
     dir: &Path,
     inputs: &Inputs,
+    scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
 ) -> Result<(), ExportError> {
@@ -54,7 +56,7 @@ pub fn write_plan(
         fs_err::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
     fs_err::create_dir(&tmp).map_err(io(&tmp))?;
-    let written = write_files(&tmp, inputs, rows, summary);
+    let written = write_files(&tmp, inputs, scenario, rows, summary);
     if let Err(e) = written {
         let _ = fs_err::remove_dir_all(&tmp);
         return Err(e);
@@ -80,6 +82,7 @@ pub fn write_plan(
 fn write_files(
     dir: &Path,
     inputs: &Inputs,
+    scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
 ) -> Result<(), ExportError> {
@@ -97,7 +100,13 @@ fn write_files(
     w.flush().map_err(io(&csv_path))?;
 
     let geojson_path = dir.join("plan.geojson");
-    let geo = plan_geojson(inputs, rows, summary).map_err(|message| ExportError::Format {
+    let geo = plan_geojson(
+        inputs,
+        rows,
+        summary,
+        scenario.privacy.suppress_small_counts,
+    )
+    .map_err(|message| ExportError::Format {
         path: geojson_path.clone(),
         message,
     })?;
@@ -109,6 +118,25 @@ fn write_files(
         message: e.to_string(),
     })?;
     fs_err::write(&summary_path, text + "\n").map_err(io(&summary_path))?;
+
+    let gpkg_path = dir.join("plan.gpkg");
+    crate::gpkg::write_gpkg_with(
+        &gpkg_path,
+        inputs,
+        scenario,
+        rows,
+        summary,
+        scenario.privacy.suppress_small_counts,
+    )
+    .map_err(|e| ExportError::Format {
+        path: gpkg_path.clone(),
+        message: e.to_string(),
+    })?;
+    // The layers' QGIS styles, to load by hand next to plan.geojson.
+    for (name, qml) in crate::gpkg::qml_sidecars() {
+        let path = dir.join(name);
+        fs_err::write(&path, qml).map_err(io(&path))?;
+    }
     Ok(())
 }
 
@@ -128,6 +156,7 @@ fn plan_geojson(
     inputs: &Inputs,
     rows: &[HouseholdRow],
     summary: &Summary,
+    suppress_small: bool,
 ) -> Result<Value, String> {
     let t = Transformer::working_to_wgs84();
     let lonlat = |x: f64, y: f64| -> Result<Value, String> {
@@ -173,6 +202,24 @@ fn plan_geojson(
             _ => Map::new(),
         };
         props.insert("layer".into(), json!("district"));
+        // Published layers show no district figure based on 1–4 persons
+        // (the same rule as plan.gpkg): the counts, and the total that would
+        // give them away, become null, with a label instead.
+        let small = figures.persons_placed > 0
+            && figures.persons_placed < crate::gpkg::SUPPRESSION_THRESHOLD;
+        if suppress_small && small {
+            for key in ["persons_placed", "households_placed", "newcomers_after"] {
+                props.insert(key.into(), Value::Null);
+            }
+            props.insert("persons_placed_label".into(), json!("<5"));
+            let share = (figures.share_after * 1000.0).round() / 1000.0;
+            props.insert("share_after".into(), json!(share));
+        } else {
+            props.insert(
+                "persons_placed_label".into(),
+                json!(figures.persons_placed.to_string()),
+            );
+        }
         features.push(json!({
             "type": "Feature",
             "geometry": {"type": "MultiPolygon", "coordinates": polygons},

@@ -25,6 +25,7 @@ pub mod economy;
 pub mod evaluate;
 pub mod export;
 pub mod generate;
+pub mod gpkg;
 pub mod ids;
 pub mod load;
 pub mod milp;

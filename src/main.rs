@@ -198,7 +198,7 @@ fn plan(
             return ExitCode::from(3);
         }
     };
-    if let Err(e) = export::write_plan(out, &inputs, &outcome.rows, &outcome.summary) {
+    if let Err(e) = export::write_plan(out, &inputs, &scenario, &outcome.rows, &outcome.summary) {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }

@@ -42,6 +42,8 @@ struct RawScenario {
     temporary_charge: TemporaryCharge,
     #[serde(default)]
     weights: Weights,
+    #[serde(default)]
+    privacy: Privacy,
 }
 
 #[derive(Debug, Deserialize)]
@@ -260,6 +262,22 @@ impl Default for Weights {
     }
 }
 
+/// What published (GIS) outputs may show.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// District figures based on fewer than 5 persons are shown as "<5".
+    pub suppress_small_counts: bool,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Self {
+            suppress_small_counts: true,
+        }
+    }
+}
+
 /// Paths of the input files, resolved against the scenario's folder.
 #[derive(Debug, Clone)]
 pub struct InputPaths {
@@ -286,6 +304,7 @@ pub struct Scenario {
     pub housing_benefit: HousingBenefit,
     pub temporary_charge: TemporaryCharge,
     pub weights: Weights,
+    pub privacy: Privacy,
 }
 
 impl Scenario {
@@ -363,6 +382,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         housing_benefit: raw.housing_benefit,
         temporary_charge: raw.temporary_charge,
         weights: raw.weights,
+        privacy: raw.privacy,
     })
 }
 

@@ -5,6 +5,7 @@
 //! of the README's rules that every plan must pass.
 
 mod checker;
+mod gpkg;
 mod model;
 mod oracle;
 mod properties;
