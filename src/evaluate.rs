@@ -11,6 +11,7 @@ use crate::economy::{budget, income_dkk, temporary_charge_dkk};
 use crate::model::Inputs;
 use crate::scenario::Scenario;
 use crate::solve::{Plan, Status};
+use crate::spread;
 use crate::travel;
 
 /// Days per month for monthly amounts (365.25 / 12).
@@ -78,6 +79,20 @@ pub struct DistrictFigures {
     /// Persons in temporary places in the district at the end of the plan.
     pub persons_temporary_at_end: u32,
     pub over_cap: bool,
+    pub location_quotient_before: f64,
+    pub location_quotient_after: f64,
+    /// Local statistics of the share after the plan (docs/metrics.md).
+    pub gi_star_z: f64,
+    pub gi_p: f64,
+    pub gi_q: f64,
+    pub moran_i: f64,
+    pub moran_p: f64,
+    pub moran_q: f64,
+    pub quadrant: &'static str,
+    pub hot_spot: bool,
+    pub high_high: bool,
+    /// Persons moving into permanent homes here, per quarter (91 days) of the plan.
+    pub placed_by_quarter: Vec<u32>,
 }
 
 /// Spread indices over districts.
@@ -91,6 +106,12 @@ pub struct SpreadIndices {
     pub isolation: f64,
     /// Theil's entropy index H.
     pub theil: f64,
+    /// Exposure (interaction) xPy = Σ (xᵢ/X)((tᵢ − xᵢ)/tᵢ).
+    pub exposure: f64,
+    /// Districts that are significant Gi* hot spots of the newcomer share (docs/metrics.md).
+    pub hot_spots: Vec<String>,
+    /// Districts in a significant high-high local-Moran cluster.
+    pub high_high: Vec<String>,
 }
 
 /// Spread before and after.
@@ -101,6 +122,17 @@ pub struct Spread {
     pub after: SpreadIndices,
     pub districts_receiving: u32,
     pub buildings_receiving: u32,
+    /// How hot spots were found: neighbours, permutations, seed, FDR level.
+    pub hot_spot_method: HotSpotMethod,
+}
+
+/// Settings of the hot-spot statistics, recorded in the summary.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HotSpotMethod {
+    pub neighbours: &'static str,
+    pub permutations: usize,
+    pub seed: u64,
+    pub fdr_alpha: f64,
 }
 
 /// Median, min, max and more of a list of numbers.
@@ -300,7 +332,38 @@ pub fn summarise(
             }
         }
     }
+    let before: Vec<(f64, f64)> = inputs
+        .districts
+        .iter()
+        .map(|d| (f64::from(d.newcomers), f64::from(d.population)))
+        .collect();
+    let after: Vec<(f64, f64)> = inputs
+        .districts
+        .iter()
+        .map(|d| {
+            let p = f64::from(district_persons[d.id.index()]);
+            (f64::from(d.newcomers) + p, f64::from(d.population) + p)
+        })
+        .collect();
     let cap = scenario.rules.max_district_share;
+    let neighbours = spread::queen_neighbours(&inputs.districts);
+    let settings = spread::HotSpotSettings {
+        seed: scenario.seed,
+        ..spread::HotSpotSettings::default()
+    };
+    let analysis_before = spread::analyse(&before, &neighbours, settings);
+    let analysis_after = spread::analyse(&after, &neighbours, settings);
+    let moves: Vec<(usize, i64, u32)> = plan
+        .placements
+        .iter()
+        .zip(rows)
+        .filter_map(|(p, r)| {
+            let home = p.permanent?;
+            let d = inputs.unit(home.unit).district?;
+            Some((d.index(), home.from, r.persons))
+        })
+        .collect();
+    let quarters = spread::per_period(&moves, inputs.districts.len(), 91, horizon);
     let districts: Vec<DistrictFigures> = inputs
         .districts
         .iter()
@@ -322,20 +385,19 @@ pub fn summarise(
                 persons_placed: p,
                 persons_temporary_at_end: district_temp_end[i],
                 over_cap: share_after > cap + 1e-12,
+                location_quotient_before: round6(analysis_before.location_quotients[i]),
+                location_quotient_after: round6(analysis_after.location_quotients[i]),
+                gi_star_z: round6(analysis_after.hot_spots[i].gi_star_z),
+                gi_p: round6(analysis_after.hot_spots[i].gi_p),
+                gi_q: round6(analysis_after.hot_spots[i].gi_q),
+                moran_i: round6(analysis_after.hot_spots[i].moran_i),
+                moran_p: round6(analysis_after.hot_spots[i].moran_p),
+                moran_q: round6(analysis_after.hot_spots[i].moran_q),
+                quadrant: analysis_after.hot_spots[i].quadrant.as_str(),
+                hot_spot: analysis_after.hot_spots[i].hot,
+                high_high: analysis_after.hot_spots[i].high_high,
+                placed_by_quarter: quarters.iter().map(|q| q[i]).collect(),
             }
-        })
-        .collect();
-    let before: Vec<(f64, f64)> = inputs
-        .districts
-        .iter()
-        .map(|d| (f64::from(d.newcomers), f64::from(d.population)))
-        .collect();
-    let after: Vec<(f64, f64)> = inputs
-        .districts
-        .iter()
-        .map(|d| {
-            let p = f64::from(district_persons[d.id.index()]);
-            (f64::from(d.newcomers) + p, f64::from(d.population) + p)
         })
         .collect();
     let permanent_rows = || rows.iter().filter(|r| r.status == "permanent");
@@ -378,11 +440,17 @@ pub fn summarise(
             total: (temp_cost + empty_rent).round() as i64,
         },
         spread: Spread {
-            before: spread_indices(&before, cap),
-            after: spread_indices(&after, cap),
+            before: spread_figures(&before, cap, &analysis_before, inputs),
+            after: spread_figures(&after, cap, &analysis_after, inputs),
             districts_receiving: u32::try_from(district_hh.iter().filter(|&&n| n > 0).count())
                 .unwrap_or(0),
             buildings_receiving: u32::try_from(buildings.len()).unwrap_or(0),
+            hot_spot_method: HotSpotMethod {
+                neighbours: "queen",
+                permutations: settings.permutations,
+                seed: settings.seed,
+                fdr_alpha: settings.alpha,
+            },
         },
         districts,
         objective: Some(round6(quality.objective)),
@@ -435,90 +503,41 @@ pub fn stats(mut values: Vec<f64>) -> Stats {
     }
 }
 
-/// Spread indices over districts given (newcomers, population) per district.
-#[must_use]
-pub fn spread_indices(districts: &[(f64, f64)], cap: f64) -> SpreadIndices {
-    let total_x: f64 = districts.iter().map(|d| d.0).sum();
-    let total_t: f64 = districts.iter().map(|d| d.1).sum();
-    let total_y = total_t - total_x;
-    let mut dissimilarity = 0.0;
-    let mut isolation = 0.0;
-    let mut max_share = 0.0_f64;
-    let mut over = 0u32;
-    let entropy = |p: f64| {
-        let term = |q: f64| if q > 0.0 { q * (1.0 / q).ln() } else { 0.0 };
-        term(p) + term(1.0 - p)
-    };
-    let big_p = if total_t > 0.0 {
-        total_x / total_t
-    } else {
-        0.0
-    };
-    let big_e = entropy(big_p);
-    let mut theil_sum = 0.0;
-    for &(x, t) in districts {
-        if t <= 0.0 {
-            continue;
-        }
-        let share = x / t;
-        max_share = max_share.max(share);
-        if share > cap + 1e-12 {
-            over += 1;
-        }
-        if total_x > 0.0 && total_y > 0.0 {
-            dissimilarity += (x / total_x - (t - x) / total_y).abs();
-        }
-        if total_x > 0.0 {
-            isolation += (x / total_x) * share;
-        }
-        theil_sum += t * (big_e - entropy(share));
-    }
-    let theil = if big_e > 0.0 && total_t > 0.0 {
-        theil_sum / (big_e * total_t)
-    } else {
-        0.0
+/// The summary's spread figures: the global indices of `spread`, rounded,
+/// plus the districts over the cap and the hot spots by district id.
+fn spread_figures(
+    counts: &[(f64, f64)],
+    cap: f64,
+    analysis: &spread::Analysis,
+    inputs: &Inputs,
+) -> SpreadIndices {
+    let ix = &analysis.indices;
+    let label = |v: Vec<usize>| -> Vec<String> {
+        v.into_iter()
+            .map(|i| inputs.districts[i].label.clone())
+            .collect()
     };
     SpreadIndices {
-        max_share: round6(max_share),
-        districts_over_cap: over,
-        dissimilarity: round6(dissimilarity / 2.0),
-        isolation: round6(isolation),
-        theil: round6(theil),
+        max_share: round6(ix.max_share),
+        districts_over_cap: u32::try_from(
+            counts
+                .iter()
+                .filter(|(x, t)| *t > 0.0 && x / t > cap + 1e-12)
+                .count(),
+        )
+        .unwrap_or(u32::MAX),
+        dissimilarity: round6(ix.dissimilarity),
+        isolation: round6(ix.isolation),
+        theil: round6(ix.theil),
+        exposure: round6(ix.exposure),
+        hot_spots: label(analysis.hot()),
+        high_high: label(analysis.high_high()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn indices_of_an_even_spread_are_zero() {
-        let even = [(5.0, 100.0), (10.0, 200.0), (1.0, 20.0)];
-        let s = spread_indices(&even, 0.05);
-        assert!(s.dissimilarity.abs() < 1e-9);
-        assert!(s.theil.abs() < 1e-9);
-        assert!((s.isolation - 0.05).abs() < 1e-9);
-        assert_eq!(s.districts_over_cap, 0);
-    }
-
-    #[test]
-    fn indices_of_full_segregation_are_one() {
-        // All newcomers in one district that has nobody else.
-        let apart = [(50.0, 50.0), (0.0, 950.0)];
-        let s = spread_indices(&apart, 0.05);
-        assert!((s.dissimilarity - 1.0).abs() < 1e-9);
-        assert!((s.theil - 1.0).abs() < 1e-9);
-        assert!((s.isolation - 1.0).abs() < 1e-9);
-        assert_eq!(s.districts_over_cap, 1);
-    }
-
-    #[test]
-    fn dissimilarity_by_hand() {
-        // x = (10, 30), t = (100, 100): X = 40, Y = 160.
-        // D = ½ (|10/40 − 90/160| + |30/40 − 70/160|) = ½ (0.3125 + 0.3125) = 0.3125.
-        let s = spread_indices(&[(10.0, 100.0), (30.0, 100.0)], 0.05);
-        assert!((s.dissimilarity - 0.3125).abs() < 1e-9);
-    }
 
     #[test]
     fn stats_median_and_p90() {

@@ -20,6 +20,7 @@
 //! - *midlertidigt opholdssted*: temporary place (integrationsloven § 12).
 
 pub mod candidates;
+pub mod compare;
 pub mod crs;
 pub mod economy;
 pub mod evaluate;
@@ -33,4 +34,5 @@ pub mod model;
 pub mod pipeline;
 pub mod scenario;
 pub mod solve;
+pub mod spread;
 pub mod travel;

@@ -57,6 +57,18 @@ enum Command {
         #[arg(long)]
         mps: PathBuf,
     },
+    /// Compare the figures of two or more plans side by side (the best value of each row marked *).
+    Compare {
+        /// Output directories of `boligplan plan`; columns are named after them.
+        #[arg(required = true, num_args = 2..)]
+        dirs: Vec<PathBuf>,
+        /// Print the comparison as JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print the comparison as CSV.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Load and check every input; print every problem.
     Validate {
         /// The scenario file (TOML).
@@ -94,6 +106,23 @@ fn main() -> ExitCode {
             }
         }
         Command::Validate { scenario } => validate(&scenario),
+        Command::Compare { dirs, json, csv } => match boligplan::compare::compare(&dirs) {
+            Ok(c) => {
+                let text = if json {
+                    boligplan::compare::render_json(&c)
+                } else if csv {
+                    boligplan::compare::render_csv(&c)
+                } else {
+                    boligplan::compare::render_table(&c)
+                };
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

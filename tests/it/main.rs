@@ -5,6 +5,7 @@
 //! of the README's rules that every plan must pass.
 
 mod checker;
+mod compare;
 mod gpkg;
 mod model;
 mod oracle;
@@ -12,6 +13,7 @@ mod properties;
 mod real_herning;
 mod rules;
 mod scenarios;
+mod spread;
 mod validate;
 
 use std::collections::HashMap;
