@@ -119,6 +119,13 @@ fn write_files(
     })?;
     fs_err::write(&summary_path, text + "\n").map_err(io(&summary_path))?;
 
+    let districts_path = dir.join("districts.csv");
+    write_districts(
+        &districts_path,
+        summary,
+        scenario.privacy.suppress_small_counts,
+    )?;
+
     let gpkg_path = dir.join("plan.gpkg");
     crate::gpkg::write_gpkg_with(
         &gpkg_path,
@@ -138,6 +145,106 @@ fn write_files(
         fs_err::write(&path, qml).map_err(io(&path))?;
     }
     Ok(())
+}
+
+/// `districts.csv`: one row per district with the before/after figures, the
+/// hot-spot statistics and the persons placed per quarter; small counts
+/// suppressed as in the GIS outputs.
+fn write_districts(
+    path: &Path,
+    summary: &Summary,
+    suppress_small: bool,
+) -> Result<(), ExportError> {
+    let format = |e: csv::Error| ExportError::Format {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_path(path).map_err(format)?;
+    let quarters = summary
+        .districts
+        .first()
+        .map_or(0, |d| d.placed_by_quarter.len());
+    let mut header: Vec<String> = [
+        "district",
+        "name",
+        "flags",
+        "population",
+        "newcomers_before",
+        "newcomers_after",
+        "share_before",
+        "share_after",
+        "households_placed",
+        "persons_placed",
+        "persons_placed_label",
+        "persons_temporary_at_end",
+        "over_cap",
+        "location_quotient_before",
+        "location_quotient_after",
+        "gi_star_z",
+        "gi_q",
+        "moran_i",
+        "moran_q",
+        "quadrant",
+        "hot_spot",
+        "high_high",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    header.extend((1..=quarters).map(|q| format!("placed_q{q}")));
+    w.write_record(&header).map_err(format)?;
+    for d in &summary.districts {
+        let small = suppress_small
+            && d.persons_placed > 0
+            && d.persons_placed < crate::gpkg::SUPPRESSION_THRESHOLD;
+        let hide = |v: String| if small { String::new() } else { v };
+        let mut record = vec![
+            d.id.clone(),
+            d.name.clone(),
+            d.flags.join(","),
+            d.population.to_string(),
+            d.newcomers_before.to_string(),
+            hide(d.newcomers_after.to_string()),
+            d.share_before.to_string(),
+            if small {
+                ((d.share_after * 1000.0).round() / 1000.0).to_string()
+            } else {
+                d.share_after.to_string()
+            },
+            hide(d.households_placed.to_string()),
+            hide(d.persons_placed.to_string()),
+            if small {
+                "<5".to_string()
+            } else {
+                d.persons_placed.to_string()
+            },
+            d.persons_temporary_at_end.to_string(),
+            d.over_cap.to_string(),
+            d.location_quotient_before.to_string(),
+            d.location_quotient_after.to_string(),
+            d.gi_star_z.to_string(),
+            d.gi_q.to_string(),
+            d.moran_i.to_string(),
+            d.moran_q.to_string(),
+            d.quadrant.to_string(),
+            d.hot_spot.to_string(),
+            d.high_high.to_string(),
+        ];
+        // Quarter cells: 1–4 persons read "<5" and the rest are rounded to a
+        // multiple of 5, so that the total minus the other cells does not
+        // give a suppressed cell away.
+        record.extend(d.placed_by_quarter.iter().map(|&q| {
+            if !suppress_small || q == 0 {
+                q.to_string()
+            } else if small || q < crate::gpkg::SUPPRESSION_THRESHOLD {
+                "<5".to_string()
+            } else {
+                (((q + 2) / 5) * 5).to_string()
+            }
+        }));
+        w.write_record(&record).map_err(format)?;
+    }
+    w.flush().map_err(io(path))
 }
 
 fn to_pretty(v: &Value) -> String {

@@ -65,3 +65,45 @@ fn planning_twice_gives_identical_files() {
         }
     }
 }
+
+/// `districts.csv` has one row per district of the input, with the persons
+/// placed there summing to the permanent persons of plan.csv.
+#[test]
+fn districts_table_has_one_row_per_district() {
+    let scenario = repo().join("scenarios/demo.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert!(plan_ok(&scenario, &out).is_empty());
+    let districts: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(repo().join("data/demo/districts.geojson")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<String> = districts["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut reader = csv::Reader::from_path(out.join("districts.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let listed: Vec<String> = rows
+        .iter()
+        .map(|r| r[col("district")].to_string())
+        .collect();
+    assert_eq!(listed, ids);
+    // The demo places at least 5 persons wherever it places anyone, so no
+    // district total is suppressed and the totals add up.
+    let placed: u32 = rows
+        .iter()
+        .map(|r| r[col("persons_placed")].parse::<u32>().unwrap())
+        .sum();
+    let plan = read_plan(&out);
+    let permanent: u32 = plan
+        .values()
+        .filter(|r| r["status"] == "permanent")
+        .map(|r| r["persons"].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(placed, permanent);
+}
