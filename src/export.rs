@@ -13,6 +13,78 @@ use crate::evaluate::{HouseholdRow, Summary};
 use crate::model::Inputs;
 use crate::scenario::Scenario;
 
+/// How the CSV outputs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvDialect {
+    /// RFC 4180: `,` between fields, `.` in numbers, no byte-order mark.
+    #[default]
+    Standard,
+    /// For a Danish Excel: `;` between fields, decimal commas, a UTF-8
+    /// byte-order mark, so that a double-click opens it correctly.
+    ExcelDa,
+}
+
+/// Columns of plan.csv that hold decimal numbers.
+const PLAN_DECIMAL_COLUMNS: &[&str] = &["travel_minutes"];
+/// Columns of districts.csv that hold decimal numbers.
+const DISTRICT_DECIMAL_COLUMNS: &[&str] = &[
+    "share_before",
+    "share_after",
+    "location_quotient_before",
+    "location_quotient_after",
+    "gi_star_z",
+    "gi_q",
+    "moran_i",
+    "moran_q",
+];
+
+impl CsvDialect {
+    /// Parses `standard` or `excel-da`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "standard" => Some(Self::Standard),
+            "excel-da" => Some(Self::ExcelDa),
+            _ => None,
+        }
+    }
+
+    /// Rewrites a standard CSV in this dialect; `decimals` names the columns
+    /// whose `.` becomes `,`.
+    fn apply(self, standard: &[u8], decimals: &[&str]) -> Result<Vec<u8>, csv::Error> {
+        if self == Self::Standard {
+            return Ok(standard.to_vec());
+        }
+        let mut reader = csv::Reader::from_reader(standard);
+        let headers = reader.headers()?.clone();
+        let decimal: Vec<bool> = headers.iter().map(|h| decimals.contains(&h)).collect();
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(&mut out);
+            w.write_record(&headers)?;
+            for record in reader.records() {
+                let record = record?;
+                let fields: Vec<String> = record
+                    .iter()
+                    .zip(&decimal)
+                    .map(|(f, &d)| {
+                        if d {
+                            f.replace('.', ",")
+                        } else {
+                            f.to_string()
+                        }
+                    })
+                    .collect();
+                w.write_record(&fields)?;
+            }
+            w.flush()?;
+        }
+        Ok(out)
+    }
+}
+
 /// Why the outputs could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -42,6 +114,7 @@ pub fn write_plan(
     scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
+    dialect: CsvDialect,
 ) -> Result<(), ExportError> {
     let name = dir
         .file_name()
@@ -56,7 +129,7 @@ pub fn write_plan(
         fs_err::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
     fs_err::create_dir(&tmp).map_err(io(&tmp))?;
-    let written = write_files(&tmp, inputs, scenario, rows, summary);
+    let written = write_files(&tmp, inputs, scenario, rows, summary, dialect);
     if let Err(e) = written {
         let _ = fs_err::remove_dir_all(&tmp);
         return Err(e);
@@ -85,19 +158,28 @@ fn write_files(
     scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
+    dialect: CsvDialect,
 ) -> Result<(), ExportError> {
     let csv_path = dir.join("plan.csv");
-    let mut w = csv::Writer::from_path(&csv_path).map_err(|e| ExportError::Format {
+    let format = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: csv::Error| ExportError::Format {
+            path: path.clone(),
+            message: e.to_string(),
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(format(&csv_path))?;
+    }
+    let bytes = w.into_inner().map_err(|e| ExportError::Format {
         path: csv_path.clone(),
         message: e.to_string(),
     })?;
-    for row in rows {
-        w.serialize(row).map_err(|e| ExportError::Format {
-            path: csv_path.clone(),
-            message: e.to_string(),
-        })?;
-    }
-    w.flush().map_err(io(&csv_path))?;
+    let bytes = dialect
+        .apply(&bytes, PLAN_DECIMAL_COLUMNS)
+        .map_err(format(&csv_path))?;
+    fs_err::write(&csv_path, bytes).map_err(io(&csv_path))?;
 
     let geojson_path = dir.join("plan.geojson");
     let geo = plan_geojson(
@@ -124,6 +206,7 @@ fn write_files(
         &districts_path,
         summary,
         scenario.privacy.suppress_small_counts,
+        dialect,
     )?;
 
     let gpkg_path = dir.join("plan.gpkg");
@@ -154,12 +237,13 @@ fn write_districts(
     path: &Path,
     summary: &Summary,
     suppress_small: bool,
+    dialect: CsvDialect,
 ) -> Result<(), ExportError> {
     let format = |e: csv::Error| ExportError::Format {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let mut w = csv::Writer::from_path(path).map_err(format)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
     let quarters = summary
         .districts
         .first()
@@ -244,7 +328,14 @@ fn write_districts(
         }));
         w.write_record(&record).map_err(format)?;
     }
-    w.flush().map_err(io(path))
+    let bytes = w.into_inner().map_err(|e| ExportError::Format {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let bytes = dialect
+        .apply(&bytes, DISTRICT_DECIMAL_COLUMNS)
+        .map_err(format)?;
+    fs_err::write(path, bytes).map_err(io(path))
 }
 
 fn to_pretty(v: &Value) -> String {

@@ -36,6 +36,9 @@ enum Command {
         /// Stop optimising after this many seconds, with the best plan found so far.
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// CSV outputs for a Danish Excel (`;`, decimal commas, UTF-8 BOM) or standard.
+        #[arg(long, default_value = "standard", value_parser = ["standard", "excel-da"])]
+        csv_dialect: String,
     },
     /// Write a synthetic but realistic scenario (toml + data) for demos, tests and benchmarks.
     Generate {
@@ -85,12 +88,14 @@ fn main() -> ExitCode {
             quiet,
             strategy,
             time_limit,
+            csv_dialect,
         } => {
             let options = pipeline::Options {
                 strategy: Strategy::parse(&strategy).expect("clap checked the value"),
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
             };
-            plan(&scenario, &out, quiet, &options)
+            let dialect = export::CsvDialect::parse(&csv_dialect).expect("clap checked the value");
+            plan(&scenario, &out, quiet, &options, dialect)
         }
         Command::ExportModel { scenario, mps } => export_model(&scenario, &mps),
         Command::Generate { size, seed, out } => {
@@ -194,6 +199,7 @@ fn plan(
     out: &std::path::Path,
     quiet: bool,
     options: &pipeline::Options,
+    dialect: export::CsvDialect,
 ) -> ExitCode {
     let Some((scenario, inputs)) = load_all(path, !quiet) else {
         return ExitCode::from(1);
@@ -227,7 +233,14 @@ fn plan(
             return ExitCode::from(3);
         }
     };
-    if let Err(e) = export::write_plan(out, &inputs, &scenario, &outcome.rows, &outcome.summary) {
+    if let Err(e) = export::write_plan(
+        out,
+        &inputs,
+        &scenario,
+        &outcome.rows,
+        &outcome.summary,
+        dialect,
+    ) {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }

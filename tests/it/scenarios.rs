@@ -107,3 +107,48 @@ fn districts_table_has_one_row_per_district() {
         .sum();
     assert_eq!(placed, permanent);
 }
+
+/// `--csv-dialect excel-da` writes the same table for a Danish Excel: a UTF-8
+/// byte-order mark, `;` between fields and decimal commas.
+#[test]
+fn excel_da_dialect_is_the_same_table_for_danish_excel() {
+    let scenario = repo().join("scenarios/demo.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let standard = tmp.path().join("standard");
+    let danish = tmp.path().join("danish");
+    assert!(run_plan(&scenario, &standard).status.success());
+    let o = crate::bin()
+        .arg("plan")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&danish)
+        .args(["--csv-dialect", "excel-da", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for file in ["plan.csv", "districts.csv"] {
+        let a = fs::read_to_string(standard.join(file)).unwrap();
+        let b = fs::read(danish.join(file)).unwrap();
+        assert!(b.starts_with(b"\xEF\xBB\xBF"), "{file}: no byte-order mark");
+        let b = String::from_utf8(b[3..].to_vec()).unwrap();
+        let mut ra = csv::Reader::from_reader(a.as_bytes());
+        let mut rb = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(b.as_bytes());
+        assert_eq!(ra.headers().unwrap(), rb.headers().unwrap(), "{file}");
+        let mut decimals = 0;
+        for (x, y) in ra.records().zip(rb.records()) {
+            let (x, y) = (x.unwrap(), y.unwrap());
+            assert_eq!(x.len(), y.len());
+            for (f, g) in x.iter().zip(y.iter()) {
+                if f.parse::<f64>().is_ok() && f.contains('.') {
+                    decimals += 1;
+                    assert_eq!(g, f.replace('.', ","), "{file}: {f} became {g}");
+                } else {
+                    assert_eq!(f, g, "{file}");
+                }
+            }
+        }
+        assert!(decimals > 0, "{file}: no decimal number to check");
+    }
+}
