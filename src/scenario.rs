@@ -19,15 +19,53 @@ pub enum ScenarioError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    /// A problem at a known line of the scenario file (1-based).
+    #[error("{path} line {line}: {message}")]
+    InvalidAt {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// How dates are written in the CSV and GeoJSON inputs (key `date_format`).
+///
+/// `yyyy-mm-dd` (ISO 8601, the default) is always accepted. A scenario may
+/// declare `date_format = "dd-mm-yyyy"` for files exported from Danish
+/// spreadsheets and case systems (`01-02-2026` is 1 February 2026); ISO dates
+/// are then still accepted, since the two cannot be confused. Without the
+/// declaration a date like `01-02-2026` is an error with a hint, because
+/// day-month and month-day orders cannot be told apart by looking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateFormat {
+    /// `2026-02-01` only.
+    #[default]
+    Iso,
+    /// `01-02-2026` (day-month-year) or `2026-02-01`.
+    DayMonthYear,
+}
+
+impl DateFormat {
+    /// The key's value as written in the scenario.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "yyyy-mm-dd",
+            DateFormat::DayMonthYear => "dd-mm-yyyy",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     name: Option<String>,
-    start: String,
+    /// A string `"2026-01-31"`, or a TOML date `2026-01-31` (accepted too).
+    start: toml::Value,
     horizon_days: i64,
     crs: Option<String>,
+    /// `"yyyy-mm-dd"` (default) or `"dd-mm-yyyy"`: see [`DateFormat`].
+    date_format: Option<String>,
     seed: Option<u64>,
     inputs: RawInputs,
     #[serde(default)]
@@ -296,6 +334,8 @@ pub struct Scenario {
     pub start: NaiveDate,
     pub horizon_days: i64,
     pub crs: Crs,
+    /// How dates are written in the input files.
+    pub date_format: DateFormat,
     pub seed: u64,
     pub inputs: InputPaths,
     pub rules: Rules,
@@ -335,19 +375,47 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         path: path.to_path_buf(),
         message,
     };
-    let raw: RawScenario = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    let start = NaiveDate::parse_from_str(&raw.start, "%Y-%m-%d").map_err(|_| {
-        invalid(format!(
-            "key `start`: found \"{}\", expected a date like 2026-01-31",
-            raw.start
-        ))
+    let at = |key: &str, message: String| match key_line(&text, key) {
+        Some(line) => ScenarioError::InvalidAt {
+            path: path.to_path_buf(),
+            line,
+            message,
+        },
+        None => invalid(message),
+    };
+    let raw: RawScenario = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    let start_text = match &raw.start {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+        other => other.to_string(),
+    };
+    let start = NaiveDate::parse_from_str(&start_text, "%Y-%m-%d").map_err(|_| {
+        at(
+            "start",
+            format!("key `start`: found {start_text:?}, expected a date like \"2026-01-31\""),
+        )
     })?;
     if raw.horizon_days < 1 {
-        return Err(invalid(format!(
-            "key `horizon_days`: found {}, expected at least 1",
-            raw.horizon_days
-        )));
+        return Err(at(
+            "horizon_days",
+            format!(
+                "key `horizon_days`: found {}, expected a number of days of at least 1",
+                raw.horizon_days
+            ),
+        ));
     }
+    let date_format = match raw.date_format.as_deref() {
+        None | Some("yyyy-mm-dd" | "YYYY-MM-DD") => DateFormat::Iso,
+        Some("dd-mm-yyyy" | "DD-MM-YYYY") => DateFormat::DayMonthYear,
+        Some(other) => {
+            return Err(at(
+                "date_format",
+                format!(
+                    "key `date_format`: found \"{other}\", expected \"yyyy-mm-dd\" or \"dd-mm-yyyy\""
+                ),
+            ));
+        }
+    };
     let crs_name = raw.crs.unwrap_or_else(|| "EPSG:25832".to_string());
     let crs = Crs::parse(&crs_name).map_err(|e| invalid(format!("key `crs`: {e}")))?;
     check_rules(&raw.rules).map_err(invalid)?;
@@ -368,6 +436,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         start,
         horizon_days: raw.horizon_days,
         crs,
+        date_format,
         seed: raw.seed.unwrap_or(0),
         inputs: InputPaths {
             households: resolve(&raw.inputs.households),
@@ -384,6 +453,73 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         weights: raw.weights,
         privacy: raw.privacy,
     })
+}
+
+/// The 1-based line of a top-level `key = ...` (before the first table).
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with('[') {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// A TOML or serde error as a message naming the line, with a suggestion for
+/// a misspelled key.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ScenarioError {
+    let mut message = e.message().trim().to_string();
+    if let Some((key, expected)) = unknown_field(&message) {
+        let list = expected
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        message = format!("key `{key}`: unknown key, expected one of {list}");
+        if let Some(best) =
+            crate::load::findings::closest(&key, expected.iter().map(String::as_str))
+        {
+            message = format!("{message}\n  hint: did you mean `{best}`?");
+        }
+    } else if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        message = format!(
+            "found no key `{field}`, expected it in this table: it is required (see the README, \"Scenario settings\")"
+        );
+    }
+    match e.span() {
+        Some(span) if !text.is_empty() => ScenarioError::InvalidAt {
+            path: path.to_path_buf(),
+            line: text[..span.start.min(text.len())].matches('\n').count() + 1,
+            message,
+        },
+        _ => ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        },
+    }
+}
+
+/// Parses serde's "unknown field `x`, expected one of `a`, `b`" (or
+/// "expected `a`") into the key and the expected keys.
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let expected: Vec<String> = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((key.to_string(), expected))
 }
 
 /// Removes `.` and `dir/..` pairs without touching the file system, so that

@@ -1,6 +1,6 @@
 //! Parsers for the four input tables: places, districts, housing, households.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use geo::{BoundingRect, Centroid, Coord, Intersects, LineString, MultiPolygon, Point, Polygon};
@@ -47,18 +47,83 @@ const HOUSEHOLD_FIELDS: &[&str] = &[
     "locked_unit",
 ];
 
+/// The rows of a file that were not loaded because of an error already
+/// reported, so that references to them are not reported a second time
+/// (a district with a bad polygon is one error, not one per unit in it).
+#[derive(Debug, Default)]
+pub struct Rejected {
+    /// The file could not be read at all.
+    pub unreadable: bool,
+    /// Ids of rejected rows.
+    pub ids: HashSet<String>,
+    /// Rejected rows, with or without an id.
+    pub rows: usize,
+}
+
+impl Rejected {
+    fn unreadable() -> Self {
+        Self {
+            unreadable: true,
+            ..Self::default()
+        }
+    }
+
+    fn reject(&mut self, id: Option<&str>) {
+        self.rows += 1;
+        if let Some(id) = id {
+            self.ids.insert(id.to_string());
+        }
+    }
+
+    /// Whether a reference to `id` may point at a row that was rejected.
+    #[must_use]
+    pub fn covers(&self, id: &str) -> bool {
+        self.unreadable || self.ids.contains(id)
+    }
+
+    /// Whether anything of the file is missing.
+    #[must_use]
+    pub fn any(&self) -> bool {
+        self.unreadable || self.rows > 0
+    }
+}
+
 /// Reports duplicate ids; returns whether `id` is new.
 fn unique_id(seen: &mut HashMap<String, String>, id: &str, fields: &mut Fields<'_>) -> bool {
     let here = location_text(fields.row);
     if let Some(first) = seen.get(id) {
         fields.problem(
             "id",
-            format!("duplicate id \"{id}\", first used at {first}"),
+            format!("found \"{id}\", which is already the id of {first}, expected a unique id"),
         );
         return false;
     }
     seen.insert(id.to_string(), here);
     true
+}
+
+/// Reports a reference to an id that the other file does not have, with the
+/// closest id as a suggestion.
+fn missing_reference<'a>(
+    f: &mut Fields<'_>,
+    field: &str,
+    value: &str,
+    what: &str,
+    file: &str,
+    ids: impl Iterator<Item = &'a str>,
+) {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    let message = format!("found \"{value}\", expected the id of a {what} in {file}");
+    match super::findings::closest(value, ids.iter().copied()) {
+        Some(best) => f.problem_hint(field, message, format!("did you mean \"{best}\"?")),
+        None => f.problem(field, message),
+    }
+}
+
+fn position_text(c: &[f64]) -> String {
+    let parts: Vec<String> = c.iter().map(f64::to_string).collect();
+    format!("[{}]", parts.join(", "))
 }
 
 fn location_text(row: &Row) -> String {
@@ -81,7 +146,12 @@ fn feature_point(
     polygons_allowed: bool,
 ) -> Option<Point<f64>> {
     let Some(geometry) = &fields.row.geometry else {
-        fields.problem("geometry", "is missing, expected a Point".into());
+        let expected = if polygons_allowed {
+            "a Point or a Polygon"
+        } else {
+            "a Point"
+        };
+        fields.problem("geometry", format!("is missing, expected {expected}"));
         return None;
     };
     let t = Transformer::to_working(table.crs);
@@ -89,7 +159,13 @@ fn feature_point(
         geojson::GeometryValue::Point { coordinates } => {
             let c = coordinates.as_slice();
             if c.len() < 2 {
-                fields.problem("geometry", "a Point needs two coordinates".into());
+                fields.problem(
+                    "geometry",
+                    format!(
+                        "found a Point with {} number(s), expected 2 (x, y)",
+                        c.len()
+                    ),
+                );
                 return None;
             }
             project(&t, table.crs, c[0], c[1], fields)
@@ -100,7 +176,10 @@ fn feature_point(
             let mp = multipolygon(table, fields)?;
             let c = mp.centroid();
             if c.is_none() {
-                fields.problem("geometry", "the polygon has no area, so no centroid".into());
+                fields.problem(
+                    "geometry",
+                    "found a polygon with no area, expected one with an inside (its centroid is the unit's position)".into(),
+                );
             }
             c
         }
@@ -126,26 +205,89 @@ fn project(
     y: f64,
     fields: &mut Fields<'_>,
 ) -> Option<Point<f64>> {
-    match t.point(x, y) {
-        Ok(p) => {
-            // Denmark in EPSG:25832 lies within roughly E 400–900 km, N 6 000–6 450 km.
-            let (px, py) = (p.x(), p.y());
-            if !(300_000.0..=1_000_000.0).contains(&px)
-                || !(5_950_000.0..=6_500_000.0).contains(&py)
-            {
-                fields.problem(
-                    "geometry",
-                    format!("({x}, {y}) in {crs} lies outside Denmark; is the CRS right?"),
-                );
-                return None;
+    let projected = t.point(x, y).ok().filter(|p| {
+        // Denmark in EPSG:25832 lies within roughly E 400–900 km, N 6 000–6 450 km.
+        (300_000.0..=1_000_000.0).contains(&p.x()) && (5_950_000.0..=6_500_000.0).contains(&p.y())
+    });
+    if projected.is_none() {
+        fields.problem_hint(
+            "geometry",
+            format!("found ({x}, {y}) in {crs}, which lies outside Denmark, expected a position in Denmark; is the CRS right?"),
+            crs_hint(crs, x, y),
+        );
+    }
+    projected
+}
+
+/// What a coordinate outside Denmark probably means, from the size of its numbers.
+fn crs_hint(crs: Crs, x: f64, y: f64) -> String {
+    let degrees = x.abs() <= 180.0 && y.abs() <= 90.0;
+    let lat_lon = (54.0..=58.0).contains(&x) && (7.0..=16.0).contains(&y);
+    if crs.is_geographic() && lat_lon {
+        "the numbers look like latitude, longitude; GeoJSON wants longitude first (x = longitude, y = latitude)".into()
+    } else if crs.is_geographic() && !degrees {
+        "the numbers look like metres, not degrees: a GeoJSON file without a `crs` member is read as WGS84 longitude/latitude; export it as WGS84 (EPSG:4326), or add \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::25832\"}} if it is in ETRS89 / UTM 32N".into()
+    } else if !crs.is_geographic() && degrees {
+        format!(
+            "the numbers look like longitude/latitude degrees, not {crs} metres: for a CSV set crs = \"EPSG:4326\" in the scenario; for a GeoJSON file fix or remove its `crs` member"
+        )
+    } else {
+        format!(
+            "check the CRS the file was exported in; Denmark in EPSG:25832 is about x 440 000–900 000, y 6 040 000–6 410 000 (read here as {crs})"
+        )
+    }
+}
+
+/// The first pair of non-adjacent edges of a closed ring that touch or
+/// cross, as 1-based position numbers of their starts (edge `k` runs from
+/// position `k` to `k + 1`). Repeated consecutive positions are ignored.
+/// An R-tree over the edges' boxes keeps this near O(n log n).
+fn ring_crossing(ring: &[Coord<f64>]) -> Option<(usize, usize)> {
+    use geo::Line;
+    // Edges between distinct consecutive positions, with the start position.
+    let edges: Vec<(usize, Line<f64>)> = ring
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] != w[1])
+        .map(|(k, w)| (k + 1, Line::new(w[0], w[1])))
+        .collect();
+    let n = edges.len();
+    if n < 3 {
+        return None;
+    }
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, (_, l))| {
+            GeomWithData::new(
+                Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]),
+                i,
+            )
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    let mut found: Option<(usize, usize)> = None;
+    for (i, (_, line)) in edges.iter().enumerate() {
+        let envelope = AABB::from_corners(
+            [line.start.x.min(line.end.x), line.start.y.min(line.end.y)],
+            [line.start.x.max(line.end.x), line.start.y.max(line.end.y)],
+        );
+        for g in tree.locate_in_envelope_intersecting(&envelope) {
+            let j = g.data;
+            let adjacent =
+                j == i + 1 || i == j + 1 || (i == 0 && j == n - 1) || (j == 0 && i == n - 1);
+            if j <= i || adjacent {
+                continue;
             }
-            Some(p)
-        }
-        Err(e) => {
-            fields.problem("geometry", e);
-            None
+            if line.intersects(&edges[j].1) {
+                let pair = (edges[i].0, edges[j].0);
+                if found.is_none_or(|f| pair < f) {
+                    found = Some(pair);
+                }
+            }
         }
     }
+    found
 }
 
 /// A (Multi)Polygon feature in the working CRS; rings must be closed.
@@ -187,7 +329,11 @@ fn multipolygon(table: &Table, fields: &mut Fields<'_>) -> Option<MultiPolygon<f
             if first.len() < 2 || last.len() < 2 || first[..2] != last[..2] {
                 fields.problem(
                     "geometry",
-                    format!("{which} is not closed: its first and last positions differ (RFC 7946 § 3.1.6)"),
+                    format!(
+                        "{which} is not closed: found the first position {} and the last {}, expected the last to repeat the first (RFC 7946 § 3.1.6)",
+                        position_text(first),
+                        position_text(last)
+                    ),
                 );
                 return None;
             }
@@ -197,12 +343,30 @@ fn multipolygon(table: &Table, fields: &mut Fields<'_>) -> Option<MultiPolygon<f
                 if c.len() < 2 {
                     fields.problem(
                         "geometry",
-                        format!("{which} has a position with fewer than 2 numbers"),
+                        format!(
+                            "{which} has a position with {} number(s), expected at least 2 (x, y)",
+                            c.len()
+                        ),
                     );
                     return None;
                 }
                 let p = project(&t, table.crs, c[0], c[1], fields)?;
                 coords.push(Coord { x: p.x(), y: p.y() });
+            }
+            if let Some((a, b)) = ring_crossing(&coords) {
+                let whose = fields
+                    .text("id")
+                    .map_or_else(String::new, |id| format!(" of \"{id}\""));
+                fields.problem_hint(
+                    "geometry",
+                    format!(
+                        "{which}{whose} crosses itself: the edge from position {a} to {} meets the edge from position {b} to {}, expected a simple ring (no bow-ties or loops)",
+                        a + 1,
+                        b + 1
+                    ),
+                    "repair the polygon (QGIS: Vector › Geometry Tools › Check Validity finds it, Processing › Fix Geometries repairs it) and save the file again".into(),
+                );
+                return None;
             }
             converted.push(LineString::new(coords));
         }
@@ -215,14 +379,16 @@ fn multipolygon(table: &Table, fields: &mut Fields<'_>) -> Option<MultiPolygon<f
 }
 
 /// Reads the places file.
-pub fn places(path: &Path, findings: &mut Findings) -> Vec<Place> {
+pub fn places(path: &Path, findings: &mut Findings) -> (Vec<Place>, Rejected) {
     let Some(table) = read_geojson(path, PLACE_FIELDS, findings) else {
-        return Vec::new();
+        return (Vec::new(), Rejected::unreadable());
     };
+    let mut rejected = Rejected::default();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
     for row in &table.rows {
-        let mut f = Fields::new(&table.file, row, findings);
+        let before = out.len();
+        let mut f = Fields::new(&table, row, findings);
         let id = f.required("id");
         let kind = f.required("kind").and_then(|k| {
             let parsed = PlaceKind::parse(k);
@@ -245,19 +411,24 @@ pub fn places(path: &Path, findings: &mut Findings) -> Vec<Place> {
                 pos,
             });
         }
+        if out.len() == before {
+            rejected.reject(id);
+        }
     }
-    out
+    (out, rejected)
 }
 
 /// Reads the districts file.
-pub fn districts(path: &Path, findings: &mut Findings) -> Vec<District> {
+pub fn districts(path: &Path, findings: &mut Findings) -> (Vec<District>, Rejected) {
     let Some(table) = read_geojson(path, DISTRICT_FIELDS, findings) else {
-        return Vec::new();
+        return (Vec::new(), Rejected::unreadable());
     };
+    let mut rejected = Rejected::default();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
     for row in &table.rows {
-        let mut f = Fields::new(&table.file, row, findings);
+        let before = out.len();
+        let mut f = Fields::new(&table, row, findings);
         let id = f.required("id");
         let population = f.required_int("population", 1);
         let newcomers = f.int("newcomers", 0).unwrap_or(0);
@@ -266,7 +437,7 @@ pub fn districts(path: &Path, findings: &mut Findings) -> Vec<District> {
         {
             f.problem(
                 "newcomers",
-                format!("found {newcomers}, more than the population {p}"),
+                format!("found {newcomers}, expected at most the population {p}"),
             );
         }
         let flags: Vec<String> = f
@@ -301,16 +472,19 @@ pub fn districts(path: &Path, findings: &mut Findings) -> Vec<District> {
                 geometry,
             });
         }
+        if out.len() == before {
+            rejected.reject(id);
+        }
     }
     if out.is_empty() && !findings.has_errors() {
         findings.error(
             &table.file,
             Location::File,
             None,
-            "no districts, expected at least one".into(),
+            "found no districts, expected at least one Polygon or MultiPolygon feature".into(),
         );
     }
-    out
+    (out, rejected)
 }
 
 /// Finds the district containing a point: an R-tree over the districts'
@@ -355,7 +529,12 @@ impl<'a> DistrictIndex<'a> {
 }
 
 /// Reads the housing file (GeoJSON, or CSV with x/y in the scenario's CRS).
-pub fn housing(scenario: &Scenario, districts: &[District], findings: &mut Findings) -> Vec<Unit> {
+pub fn housing(
+    scenario: &Scenario,
+    districts: &[District],
+    districts_rejected: &Rejected,
+    findings: &mut Findings,
+) -> (Vec<Unit>, Rejected) {
     let path = &scenario.inputs.housing;
     let table = if is_geojson(path) {
         read_geojson(path, HOUSING_FIELDS, findings)
@@ -371,16 +550,20 @@ pub fn housing(scenario: &Scenario, districts: &[District], findings: &mut Findi
             t
         })
     };
-    let Some(table) = table else {
-        return Vec::new();
+    let Some(mut table) = table else {
+        return (Vec::new(), Rejected::unreadable());
     };
+    let mut rejected = Rejected::default();
+    table.date_format = scenario.date_format;
+    let districts_file = scenario.inputs.districts.display().to_string();
     let index = DistrictIndex::new(districts);
     let district_ids: HashMap<&str, DistrictId> =
         districts.iter().map(|d| (d.label.as_str(), d.id)).collect();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
     for row in &table.rows {
-        let mut f = Fields::new(&table.file, row, findings);
+        let before = out.len();
+        let mut f = Fields::new(&table, row, findings);
         let id = f.required("id");
         let kind = f.required("kind").and_then(|k| {
             let parsed = UnitKind::parse(k);
@@ -428,7 +611,14 @@ pub fn housing(scenario: &Scenario, districts: &[District], findings: &mut Findi
         if let Some(u) = until
             && u < from
         {
-            f.problem("available_until", "is before available_from".into());
+            f.problem(
+                "available_until",
+                format!(
+                    "found {}, expected a date on or after available_from {}",
+                    scenario.date(u.max(0)),
+                    scenario.date(from.max(0))
+                ),
+            );
         }
         let accessible = f.flag("accessible");
         let cost = f.int("cost", 0);
@@ -447,20 +637,24 @@ pub fn housing(scenario: &Scenario, districts: &[District], findings: &mut Findi
         let district = match (f.text("district"), pos) {
             (Some(d), _) => {
                 let found = district_ids.get(d).copied();
-                if found.is_none() && !districts.is_empty() {
-                    f.problem(
+                if found.is_none() && !districts.is_empty() && !districts_rejected.covers(d) {
+                    missing_reference(
+                        &mut f,
                         "district",
-                        format!("found \"{d}\", which is not a district id"),
+                        d,
+                        "district",
+                        &districts_file,
+                        district_ids.keys().copied(),
                     );
                 }
                 found
             }
             (None, Some(p)) => {
                 let found = index.locate(p);
-                if found.is_none() && !districts.is_empty() {
+                if found.is_none() && !districts.is_empty() && !districts_rejected.any() {
                     f.problem(
                         "geometry",
-                        "the unit lies in no district; is it outside the municipality or in another CRS?".into(),
+                        format!("the unit lies in no district, expected a position inside a district of {districts_file} (or a `district` id); is it outside the municipality or in another CRS?"),
                     );
                 }
                 found
@@ -489,18 +683,23 @@ pub fn housing(scenario: &Scenario, districts: &[District], findings: &mut Findi
                 pos,
             });
         }
+        if out.len() == before {
+            rejected.reject(id);
+        }
     }
-    out
+    (out, rejected)
 }
 
 /// Reads the households file and resolves its references.
 pub fn households(
     scenario: &Scenario,
-    places: &HashMap<&str, PlaceId>,
-    units: &HashMap<&str, UnitId>,
+    places: (&HashMap<&str, PlaceId>, &Rejected),
+    units: (&HashMap<&str, UnitId>, &Rejected),
     findings: &mut Findings,
 ) -> Vec<Household> {
-    let Some(table) = read_csv(
+    let (places, places_rejected) = places;
+    let (units, units_rejected) = units;
+    let Some(mut table) = read_csv(
         &scenario.inputs.households,
         &["id", "adults", "children", "arrival"],
         HOUSEHOLD_FIELDS,
@@ -508,12 +707,19 @@ pub fn households(
     ) else {
         return Vec::new();
     };
+    table.date_format = scenario.date_format;
+    let places_file = scenario.inputs.places.display().to_string();
+    let housing_file = scenario.inputs.housing.display().to_string();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
     for row in &table.rows {
-        let mut f = Fields::new(&table.file, row, findings);
+        let mut f = Fields::new(&table, row, findings);
         let id = f.required("id");
-        let adults = f.required_int("adults", 1);
+        let adults = f.required_int_because(
+            "adults",
+            1,
+            "every household has at least one adult; count children in `children`",
+        );
         let children = f.required_int("children", 0);
         let arrival = f.required_date("arrival");
         let income = f.int("income", 0);
@@ -532,7 +738,10 @@ pub fn households(
                 if let Some(a) = arrival
                     && date < a
                 {
-                    f.problem("reunion_date", format!("{date} is before the arrival {a}"));
+                    f.problem(
+                        "reunion_date",
+                        format!("found {date}, expected a date on or after the arrival {a} (family members follow the refugee)"),
+                    );
                 }
                 Some(Reunion {
                     day: scenario.day(date),
@@ -541,10 +750,10 @@ pub fn households(
                 })
             }
             None => {
-                if reunion_adults + reunion_children > 0 {
+                if reunion_adults + reunion_children > 0 && f.text("reunion_date").is_none() {
                     f.problem(
                         "reunion_date",
-                        "is empty but reunion_adults/reunion_children are given".into(),
+                        "is empty, expected the date the family members in reunion_adults/reunion_children arrive".into(),
                     );
                 }
                 None
@@ -554,11 +763,8 @@ pub fn households(
         let place_ref = |f: &mut Fields<'_>, field: &str| {
             let v = f.text(field)?;
             let found = places.get(v).copied();
-            if found.is_none() {
-                f.problem(
-                    field,
-                    format!("found \"{v}\", which is not a place id in the places file"),
-                );
+            if found.is_none() && !places_rejected.covers(v) {
+                missing_reference(f, field, v, "place", &places_file, places.keys().copied());
             }
             found
         };
@@ -566,10 +772,14 @@ pub fn households(
         let work_place = place_ref(&mut f, "work_place");
         let locked_unit = f.text("locked_unit").and_then(|v| {
             let found = units.get(v).copied();
-            if found.is_none() {
-                f.problem(
+            if found.is_none() && !units_rejected.covers(v) {
+                missing_reference(
+                    &mut f,
                     "locked_unit",
-                    format!("found \"{v}\", which is not a unit id in the housing file"),
+                    v,
+                    "unit",
+                    &housing_file,
+                    units.keys().copied(),
                 );
             }
             found
@@ -598,8 +808,51 @@ pub fn households(
             &table.file,
             Location::File,
             None,
-            "no households, expected at least one row".into(),
+            "found a header and no rows, expected at least one household".into(),
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ring_crossing;
+    use geo::Coord;
+
+    fn ring(points: &[(f64, f64)]) -> Vec<Coord<f64>> {
+        points.iter().map(|&(x, y)| Coord { x, y }).collect()
+    }
+
+    #[test]
+    fn a_square_is_simple() {
+        let square = ring(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]);
+        assert_eq!(ring_crossing(&square), None);
+        // A repeated position is not a crossing.
+        let repeated = ring(&[
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]);
+        assert_eq!(ring_crossing(&repeated), None);
+    }
+
+    #[test]
+    fn a_bow_tie_and_a_loop_cross() {
+        let bow_tie = ring(&[(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]);
+        assert_eq!(ring_crossing(&bow_tie), Some((1, 3)));
+        // A ring that touches itself at a vertex (figure eight).
+        let eight = ring(&[
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (1.0, 1.0),
+            (2.0, 2.0),
+            (0.0, 2.0),
+            (1.0, 1.0),
+            (0.0, 0.0),
+        ]);
+        assert!(ring_crossing(&eight).is_some());
+    }
 }

@@ -101,3 +101,52 @@ impl Findings {
         self.list.iter().any(|f| f.severity == Severity::Error)
     }
 }
+
+/// The candidate closest to `word` by edit distance, if it is close enough to
+/// be a likely misspelling (at most a third of the word's length, and at
+/// least 1, edits away). Used for "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions) over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = substitution.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, edit_distance};
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("horizon_dayz", "horizon_days"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("æøå", "aøå"), 1);
+    }
+
+    #[test]
+    fn closest_suggests_only_near_misses() {
+        let keys = ["name", "start", "horizon_days", "crs"];
+        assert_eq!(closest("horizon_dayz", keys), Some("horizon_days"));
+        assert_eq!(closest("Start", keys), Some("start"));
+        assert_eq!(closest("population", keys), None);
+    }
+}

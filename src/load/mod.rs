@@ -23,10 +23,18 @@ use crate::scenario::Scenario;
 pub fn load(scenario: &Scenario) -> (Inputs, Vec<Finding>) {
     let mut findings = findings::Findings::default();
     let mut inputs = Inputs::default();
-    let places = entities::places(&scenario.inputs.places, &mut findings);
+    let (places, places_rejected) = entities::places(&scenario.inputs.places, &mut findings);
     inputs.places = places;
-    inputs.districts = entities::districts(&scenario.inputs.districts, &mut findings);
-    inputs.units = entities::housing(scenario, &inputs.districts, &mut findings);
+    let (districts, districts_rejected) =
+        entities::districts(&scenario.inputs.districts, &mut findings);
+    inputs.districts = districts;
+    let (units, units_rejected) = entities::housing(
+        scenario,
+        &inputs.districts,
+        &districts_rejected,
+        &mut findings,
+    );
+    inputs.units = units;
     let place_ids: HashMap<&str, _> = inputs
         .places
         .iter()
@@ -37,7 +45,12 @@ pub fn load(scenario: &Scenario) -> (Inputs, Vec<Finding>) {
         .iter()
         .map(|u| (u.name.as_str(), u.id))
         .collect();
-    inputs.households = entities::households(scenario, &place_ids, &unit_ids, &mut findings);
+    inputs.households = entities::households(
+        scenario,
+        (&place_ids, &places_rejected),
+        (&unit_ids, &units_rejected),
+        &mut findings,
+    );
     if let Some(network) = &scenario.inputs.network {
         if network.exists() {
             findings.warning(

@@ -4,6 +4,7 @@
 //! calls the `boligplan` library. `checker` is an independent implementation
 //! of the README's rules that every plan must pass.
 
+mod bad_input;
 mod checker;
 mod compare;
 mod gpkg;
