@@ -3,19 +3,20 @@
 //!
 //! The dynamic rules — a dwelling taken, a district or building cap reached,
 //! a temporary site full on some day — are checked by `solve`.
-//! Units out of travel reach are pruned with an R-tree around the language
-//! schools, so the work grows with the number of eligible pairs, not with
-//! households × units.
+//! Units out of travel reach are pruned with the travel-time table
+//! ([`TravelTimes`], straight-line or over the network), once per language
+//! school (or "nearest school") rather than once per household, so the rule
+//! checks grow with the number of eligible pairs. A radius around the school
+//! would be wrong with a network: a fast line reaches farther than any
+//! radius of the straight-line fallback.
 
-use std::collections::{BTreeMap, HashSet};
-
-use rstar::{RTree, primitives::GeomWithData};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::economy::{Budget, budget};
-use crate::ids::{HouseholdId, UnitId};
+use crate::ids::{HouseholdId, PlaceId, UnitId};
 use crate::model::{Day, Household, Inputs, Tenure, Unit, UnitKind};
 use crate::scenario::Scenario;
-use crate::travel;
+use crate::travel::TravelTimes;
 
 /// A rule, as the reason a household did not get a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,22 +131,25 @@ impl Candidates {
     }
 }
 
-/// Builds the candidates of every household.
+/// Builds the candidates of every household, with travel times from
+/// `travel` (rule 8).
 #[must_use]
-pub fn build(inputs: &Inputs, scenario: &Scenario) -> Candidates {
-    let schools = travel::language_schools(inputs);
-    let tree: RTree<GeomWithData<[f64; 2], UnitId>> = RTree::bulk_load(
-        inputs
-            .units
-            .iter()
-            .map(|u| GeomWithData::new([u.pos.x(), u.pos.y()], u.id))
-            .collect(),
-    );
-    let reach = travel::reach_m(scenario.rules.max_travel_min, &scenario.travel);
+pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Candidates {
+    let max = scenario.rules.max_travel_min;
+    // Units within reach, per language school (`None`: the nearest one).
+    let mut reach: HashMap<Option<PlaceId>, Vec<UnitId>> = HashMap::new();
+    for h in &inputs.households {
+        reach.entry(h.language_school).or_insert_with(|| {
+            // With no school at all the travel rule cannot apply.
+            travel
+                .within(h.language_school, max)
+                .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect())
+        });
+    }
     let mut households: Vec<HouseholdCandidates> = inputs
         .households
         .iter()
-        .map(|h| household_candidates(inputs, scenario, &schools, &tree, reach, h))
+        .map(|h| household_candidates(inputs, scenario, travel, &reach[&h.language_school], h))
         .collect();
     refuse_conflicting_pins(inputs, scenario, &mut households);
     Candidates { households }
@@ -204,36 +208,13 @@ fn refuse_conflicting_pins(
 fn household_candidates(
     inputs: &Inputs,
     scenario: &Scenario,
-    schools: &[crate::ids::PlaceId],
-    tree: &RTree<GeomWithData<[f64; 2], UnitId>>,
-    reach_m: f64,
+    travel: &TravelTimes,
+    in_reach: &[UnitId],
     h: &Household,
 ) -> HouseholdCandidates {
     let mut out = HouseholdCandidates {
         arrival: h.arrival.max(0),
         ..HouseholdCandidates::default()
-    };
-    // Units within travel reach of the school(s); with no school at all the
-    // travel rule cannot apply and every unit is in reach.
-    let centres: Vec<[f64; 2]> = match h.language_school {
-        Some(s) => vec![[inputs.place(s).pos.x(), inputs.place(s).pos.y()]],
-        None => schools
-            .iter()
-            .map(|&s| [inputs.place(s).pos.x(), inputs.place(s).pos.y()])
-            .collect(),
-    };
-    let in_reach: Vec<UnitId> = if centres.is_empty() {
-        inputs.units.iter().map(|u| u.id).collect()
-    } else {
-        let mut set: HashSet<UnitId> = HashSet::new();
-        for c in &centres {
-            // A small margin so that the exact check below decides the edge.
-            let r = reach_m * 1.000_001 + 1.0;
-            set.extend(tree.locate_within_distance(*c, r * r).map(|g| g.data));
-        }
-        let mut v: Vec<UnitId> = set.into_iter().collect();
-        v.sort_unstable();
-        v
     };
     let (n_perm, n_temp) = inputs
         .units
@@ -243,19 +224,19 @@ fn household_candidates(
             Tenure::Temporary => (p, t + 1),
         });
     let (mut perm_seen, mut temp_seen) = (0u32, 0u32);
-    for &uid in &in_reach {
+    for &uid in in_reach {
         let u = inputs.unit(uid);
         match u.tenure {
             Tenure::Permanent => {
                 perm_seen += 1;
-                match check_permanent(inputs, scenario, schools, h, out.arrival, u) {
+                match check_permanent(inputs, scenario, travel, h, out.arrival, u) {
                     Ok(option) => out.permanent.push(option),
                     Err(r) => *out.permanent_excluded.entry(r).or_default() += 1,
                 }
             }
             Tenure::Temporary => {
                 temp_seen += 1;
-                match check_temporary(inputs, scenario, schools, h, out.arrival, u) {
+                match check_temporary(inputs, scenario, travel, h, out.arrival, u) {
                     Ok(option) => out.temporary.push(option),
                     Err(r) => *out.temporary_excluded.entry(r).or_default() += 1,
                 }
@@ -272,10 +253,10 @@ fn household_candidates(
         let u = inputs.unit(pin);
         let verdict = match u.tenure {
             Tenure::Permanent => {
-                check_permanent(inputs, scenario, schools, h, out.arrival, u).map(|_| ())
+                check_permanent(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
             }
             Tenure::Temporary => {
-                check_temporary(inputs, scenario, schools, h, out.arrival, u).map(|_| ())
+                check_temporary(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
             }
         };
         out.pin = Some((pin, verdict));
@@ -308,14 +289,12 @@ pub fn fits(u: &Unit, persons: u32, scenario: &Scenario) -> bool {
 }
 
 fn travel_ok(
-    inputs: &Inputs,
     scenario: &Scenario,
-    schools: &[crate::ids::PlaceId],
+    travel: &TravelTimes,
     h: &Household,
     u: &Unit,
 ) -> Result<Option<f64>, Reason> {
-    let minutes = travel::school_minutes(inputs, schools, h, u.pos, &scenario.travel);
-    match minutes {
+    match travel.school_minutes(h, u.id) {
         Some(m) if m > scenario.rules.max_travel_min => Err(Reason::Travel),
         other => Ok(other),
     }
@@ -324,7 +303,7 @@ fn travel_ok(
 fn check_permanent(
     inputs: &Inputs,
     scenario: &Scenario,
-    schools: &[crate::ids::PlaceId],
+    travel: &TravelTimes,
     h: &Household,
     arrival: Day,
     u: &Unit,
@@ -360,7 +339,7 @@ fn check_permanent(
     if !at_move_in.affordable() || !at_end.affordable() {
         return Err(Reason::Affordability);
     }
-    let travel_min = travel_ok(inputs, scenario, schools, h, u)?;
+    let travel_min = travel_ok(scenario, travel, h, u)?;
     let rooms_needed = last.persons().div_ceil(scenario.rules.max_persons_per_room);
     Ok(PermanentOption {
         unit: u.id,
@@ -374,7 +353,7 @@ fn check_permanent(
 fn check_temporary(
     inputs: &Inputs,
     scenario: &Scenario,
-    schools: &[crate::ids::PlaceId],
+    travel: &TravelTimes,
     h: &Household,
     arrival: Day,
     u: &Unit,
@@ -393,7 +372,7 @@ fn check_temporary(
     if u.capacity < h.at(arrival).persons() {
         return Err(Reason::Capacity);
     }
-    let travel_min = travel_ok(inputs, scenario, schools, h, u)?;
+    let travel_min = travel_ok(scenario, travel, h, u)?;
     Ok(TemporaryOption {
         unit: u.id,
         travel_min,

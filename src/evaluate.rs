@@ -12,7 +12,7 @@ use crate::model::Inputs;
 use crate::scenario::Scenario;
 use crate::solve::{Plan, Status};
 use crate::spread;
-use crate::travel;
+use crate::travel::{Method, TravelTimes};
 
 /// Days per month for monthly amounts (365.25 / 12).
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -130,6 +130,8 @@ pub struct Spread {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct HotSpotMethod {
     pub neighbours: &'static str,
+    /// The band when `neighbours` is `distance_band` (0 for queen).
+    pub distance_band_m: f64,
     pub permutations: usize,
     pub seed: u64,
     pub fdr_alpha: f64,
@@ -199,9 +201,13 @@ pub struct Quality {
 
 /// The rows of `plan.csv`, one per household in input order.
 #[must_use]
-pub fn rows(inputs: &Inputs, scenario: &Scenario, plan: &Plan) -> Vec<HouseholdRow> {
+pub fn rows(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    plan: &Plan,
+) -> Vec<HouseholdRow> {
     let horizon = scenario.horizon_days;
-    let schools = travel::language_schools(inputs);
     plan.placements
         .iter()
         .map(|p| {
@@ -265,9 +271,9 @@ pub fn rows(inputs: &Inputs, scenario: &Scenario, plan: &Plan) -> Vec<HouseholdR
             }
             if let Some(u) = lives_in {
                 row.district = u.district.map(|d| inputs.district(d).label.clone());
-                row.travel_minutes =
-                    travel::school_minutes(inputs, &schools, h, u.pos, &scenario.travel)
-                        .map(|m| (m * 10.0).round() / 10.0);
+                row.travel_minutes = travel
+                    .school_minutes(h, u.id)
+                    .map(|m| (m * 10.0).round() / 10.0);
                 row.position = Some((u.pos.x(), u.pos.y()));
             }
             row
@@ -283,6 +289,7 @@ pub fn summarise(
     scenario: &Scenario,
     plan: &Plan,
     rows: &[HouseholdRow],
+    travel_method: Method,
     quality: Quality,
 ) -> Summary {
     let horizon = scenario.horizon_days;
@@ -346,7 +353,12 @@ pub fn summarise(
         })
         .collect();
     let cap = scenario.rules.max_district_share;
-    let neighbours = spread::queen_neighbours(&inputs.districts);
+    let band = scenario.spread.distance_band_m;
+    let neighbours = if band > 0.0 {
+        spread::distance_band(&inputs.districts, band)
+    } else {
+        spread::queen_neighbours(&inputs.districts)
+    };
     let settings = spread::HotSpotSettings {
         seed: scenario.seed,
         ..spread::HotSpotSettings::default()
@@ -431,7 +443,7 @@ pub fn summarise(
                 .collect(),
         ),
         travel: Travel {
-            method: "straight_line",
+            method: travel_method.as_str(),
             minutes: stats(travel_list),
         },
         municipal_cost_dkk: Cost {
@@ -446,7 +458,8 @@ pub fn summarise(
                 .unwrap_or(0),
             buildings_receiving: u32::try_from(buildings.len()).unwrap_or(0),
             hot_spot_method: HotSpotMethod {
-                neighbours: "queen",
+                neighbours: if band > 0.0 { "distance_band" } else { "queen" },
+                distance_band_m: band,
                 permutations: settings.permutations,
                 seed: settings.seed,
                 fdr_alpha: settings.alpha,

@@ -31,6 +31,7 @@ pub mod ids;
 pub mod load;
 pub mod milp;
 pub mod model;
+pub mod network;
 pub mod pipeline;
 pub mod scenario;
 pub mod solve;

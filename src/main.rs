@@ -183,7 +183,9 @@ fn export_model(path: &std::path::Path, mps: &std::path::Path) -> ExitCode {
     let Some((scenario, inputs)) = load_all(path, false) else {
         return ExitCode::from(1);
     };
-    let candidates = boligplan::candidates::build(&inputs, &scenario);
+    let travel =
+        boligplan::travel::TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
+    let candidates = boligplan::candidates::build(&inputs, &scenario, &travel);
     let model = boligplan::milp::build(&inputs, &scenario, &candidates);
     match export::write_mps(mps, &inputs, &model) {
         Ok(()) => ExitCode::SUCCESS,

@@ -252,6 +252,8 @@ pub struct Inputs {
     pub units: Vec<Unit>,
     pub districts: Vec<District>,
     pub places: Vec<Place>,
+    /// The transport network, when the scenario names one.
+    pub network: Option<crate::network::Network>,
 }
 
 impl Inputs {

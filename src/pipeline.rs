@@ -9,6 +9,7 @@ use crate::milp;
 use crate::model::Inputs;
 use crate::scenario::Scenario;
 use crate::solve::{self, Order, Plan, Strategy, optimise};
+use crate::travel::TravelTimes;
 
 /// How to plan.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +52,8 @@ pub fn plan(
     progress: &mut dyn FnMut(&optimise::Progress),
 ) -> Result<Outcome, InvariantError> {
     let started = Instant::now();
-    let candidates = candidates::build(inputs, scenario);
+    let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
+    let candidates = candidates::build(inputs, scenario, &travel);
     let model = milp::build(inputs, scenario, &candidates);
     let districts = inputs.districts.len();
     let (plan, bound, iterations) = match options.strategy {
@@ -84,7 +86,7 @@ pub fn plan(
     let final_pairs: Vec<usize> = chosen_pairs(&model, &plan).into_iter().flatten().collect();
     let objective = model.objective(&final_pairs, districts);
     let seconds = started.elapsed().as_secs_f64();
-    let rows = evaluate::rows(inputs, scenario, &plan);
+    let rows = evaluate::rows(inputs, scenario, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
     let quality = Quality {
         objective,
@@ -92,7 +94,7 @@ pub fn plan(
         iterations,
         solve_seconds: seconds,
     };
-    let summary = evaluate::summarise(inputs, scenario, &plan, &rows, quality);
+    let summary = evaluate::summarise(inputs, scenario, &plan, &rows, travel.method(), quality);
     Ok(Outcome {
         plan,
         rows,

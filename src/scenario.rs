@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::crs::Crs;
+pub use crate::network::NetworkSettings;
 
 /// Why a scenario file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +74,8 @@ struct RawScenario {
     #[serde(default)]
     travel: TravelSettings,
     #[serde(default)]
+    network: NetworkSettings,
+    #[serde(default)]
     benefits: Benefits,
     #[serde(default)]
     housing_benefit: HousingBenefit,
@@ -82,6 +85,8 @@ struct RawScenario {
     weights: Weights,
     #[serde(default)]
     privacy: Privacy,
+    #[serde(default)]
+    spread: SpreadSettings,
 }
 
 #[derive(Debug, Deserialize)]
@@ -300,6 +305,24 @@ impl Default for Weights {
     }
 }
 
+/// How hot spots of newcomers are looked for (docs/metrics.md).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpreadSettings {
+    /// Neighbours of a district: 0 for queen contiguity (districts sharing a
+    /// boundary point), else the districts whose centroids lie within this
+    /// many metres.
+    pub distance_band_m: f64,
+}
+
+impl Default for SpreadSettings {
+    fn default() -> Self {
+        Self {
+            distance_band_m: 0.0,
+        }
+    }
+}
+
 /// What published (GIS) outputs may show.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -340,11 +363,13 @@ pub struct Scenario {
     pub inputs: InputPaths,
     pub rules: Rules,
     pub travel: TravelSettings,
+    pub network: NetworkSettings,
     pub benefits: Benefits,
     pub housing_benefit: HousingBenefit,
     pub temporary_charge: TemporaryCharge,
     pub weights: Weights,
     pub privacy: Privacy,
+    pub spread: SpreadSettings,
 }
 
 impl Scenario {
@@ -424,6 +449,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             "table `travel`: expected speed_kmh > 0 and detour_factor >= 1".to_string(),
         ));
     }
+    raw.network.check().map_err(invalid)?;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let resolve = |p: &str| normalise(&dir.join(p));
     let name = raw.name.unwrap_or_else(|| {
@@ -447,11 +473,13 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         },
         rules: raw.rules,
         travel: raw.travel,
+        network: raw.network,
         benefits: raw.benefits,
         housing_benefit: raw.housing_benefit,
         temporary_charge: raw.temporary_charge,
         weights: raw.weights,
         privacy: raw.privacy,
+        spread: raw.spread,
     })
 }
 

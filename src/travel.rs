@@ -1,12 +1,17 @@
-//! Travel times from units to places.
+//! Travel times from units to places, as one table computed before the
+//! candidates: [`TravelTimes`].
 //!
-//! Without a network (not yet supported) the time is the straight-line
-//! distance × `detour_factor` at `speed_kmh`, both scenario settings.
+//! With a network (`inputs.network`) the times follow the convention of
+//! [`crate::network`]: walk to the nearest node, the fastest path, walk to
+//! the place, or walk all the way if that is faster; one search per place.
+//! Without one the time is the straight-line distance × `detour_factor` at
+//! `speed_kmh`, both scenario settings, and the summary says so.
 
 use geo::{Distance, Euclidean, Point};
 
-use crate::ids::PlaceId;
+use crate::ids::{PlaceId, UnitId, to_u32};
 use crate::model::{Household, Inputs, PlaceKind};
+use crate::network::Network;
 use crate::scenario::TravelSettings;
 
 /// Straight-line travel time in minutes between two projected points.
@@ -14,12 +19,6 @@ use crate::scenario::TravelSettings;
 pub fn minutes(from: Point<f64>, to: Point<f64>, settings: &TravelSettings) -> f64 {
     let distance_m = Euclidean.distance(from, to);
     distance_m * settings.detour_factor / (settings.speed_kmh * 1000.0 / 60.0)
-}
-
-/// The largest straight-line distance that keeps within `max_min` minutes.
-#[must_use]
-pub fn reach_m(max_min: f64, settings: &TravelSettings) -> f64 {
-    max_min * settings.speed_kmh * 1000.0 / 60.0 / settings.detour_factor
 }
 
 /// Every place of kind `language_school`.
@@ -33,22 +32,140 @@ pub fn language_schools(inputs: &Inputs) -> Vec<PlaceId> {
         .collect()
 }
 
-/// Travel minutes from `pos` to the household's language school, or to the
-/// nearest language school when it has none; `None` when there is no
-/// language school at all.
-#[must_use]
-pub fn school_minutes(
-    inputs: &Inputs,
-    schools: &[PlaceId],
-    household: &Household,
-    pos: Point<f64>,
-    settings: &TravelSettings,
-) -> Option<f64> {
-    match household.language_school {
-        Some(s) => Some(minutes(pos, inputs.place(s).pos, settings)),
-        None => schools
-            .iter()
-            .map(|&s| minutes(pos, inputs.place(s).pos, settings))
-            .min_by(f64::total_cmp),
+/// How travel times were found, as written to `summary.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Over the scenario's network.
+    Network,
+    /// The straight-line fallback.
+    StraightLine,
+}
+
+impl Method {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Network => "network",
+            Method::StraightLine => "straight_line",
+        }
+    }
+}
+
+/// Minutes from every unit to every place a household travels to (the
+/// language schools, and any other place named as a household's
+/// `language_school`).
+#[derive(Debug, Clone)]
+pub struct TravelTimes {
+    method: Method,
+    /// The language schools, in place order.
+    schools: Vec<PlaceId>,
+    /// Row of `minutes` for each place, indexed by place; `None` for places
+    /// nobody travels to.
+    row: Vec<Option<usize>>,
+    /// `minutes[row][unit]`.
+    minutes: Vec<Vec<f64>>,
+}
+
+impl TravelTimes {
+    /// Computes the table: over `network` when given, else straight-line.
+    #[must_use]
+    pub fn build(inputs: &Inputs, network: Option<&Network>, settings: &TravelSettings) -> Self {
+        let schools = language_schools(inputs);
+        let mut row = vec![None; inputs.places.len()];
+        let mut targets: Vec<PlaceId> = Vec::new();
+        let named = inputs.households.iter().filter_map(|h| h.language_school);
+        for p in schools.iter().copied().chain(named) {
+            if row[p.index()].is_none() {
+                row[p.index()] = Some(targets.len());
+                targets.push(p);
+            }
+        }
+        let units: Vec<Point<f64>> = inputs.units.iter().map(|u| u.pos).collect();
+        let (method, minutes) = match network {
+            Some(net) => {
+                let origins = net.origins(&units);
+                let minutes = targets
+                    .iter()
+                    .map(|&p| net.minutes_to(inputs.place(p).pos, &origins))
+                    .collect();
+                (Method::Network, minutes)
+            }
+            None => {
+                let minutes = targets
+                    .iter()
+                    .map(|&p| {
+                        let to = inputs.place(p).pos;
+                        units
+                            .iter()
+                            .map(|&u| self::minutes(u, to, settings))
+                            .collect()
+                    })
+                    .collect();
+                (Method::StraightLine, minutes)
+            }
+        };
+        Self {
+            method,
+            schools,
+            row,
+            minutes,
+        }
+    }
+
+    #[must_use]
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The places of kind `language_school`.
+    #[must_use]
+    pub fn schools(&self) -> &[PlaceId] {
+        &self.schools
+    }
+
+    /// Minutes from a unit to a place; `None` for a place outside the table.
+    #[must_use]
+    pub fn minutes(&self, place: PlaceId, unit: UnitId) -> Option<f64> {
+        self.row[place.index()].map(|r| self.minutes[r][unit.index()])
+    }
+
+    /// Minutes from a unit to the household's language school, or to the
+    /// nearest (fastest) language school when it has none; `None` when there
+    /// is no language school at all.
+    #[must_use]
+    pub fn school_minutes(&self, household: &Household, unit: UnitId) -> Option<f64> {
+        match household.language_school {
+            Some(s) => self.minutes(s, unit),
+            None => self
+                .schools
+                .iter()
+                .filter_map(|&s| self.minutes(s, unit))
+                .min_by(f64::total_cmp),
+        }
+    }
+
+    /// Units whose time to the school(s) of a household with this
+    /// `language_school` is at most `max_min`, in unit order; `None` when
+    /// there is no language school, so the travel rule cannot apply.
+    #[must_use]
+    pub fn within(&self, language_school: Option<PlaceId>, max_min: f64) -> Option<Vec<UnitId>> {
+        let rows: Vec<&Vec<f64>> = match language_school {
+            Some(s) => vec![&self.minutes[self.row[s.index()]?]],
+            None => self
+                .schools
+                .iter()
+                .filter_map(|s| self.row[s.index()].map(|r| &self.minutes[r]))
+                .collect(),
+        };
+        if rows.is_empty() {
+            return None;
+        }
+        let units = rows[0].len();
+        Some(
+            (0..units)
+                .filter(|&u| rows.iter().any(|r| r[u] <= max_min))
+                .map(|u| UnitId(to_u32(u)))
+                .collect(),
+        )
     }
 }

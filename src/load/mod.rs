@@ -6,6 +6,7 @@
 
 mod entities;
 pub mod findings;
+mod network;
 mod table;
 
 use std::collections::HashMap;
@@ -51,22 +52,8 @@ pub fn load(scenario: &Scenario) -> (Inputs, Vec<Finding>) {
         (&unit_ids, &units_rejected),
         &mut findings,
     );
-    if let Some(network) = &scenario.inputs.network {
-        if network.exists() {
-            findings.warning(
-                &network.display().to_string(),
-                Location::File,
-                None,
-                "network input is not used yet; travel times are straight-line estimates".into(),
-            );
-        } else {
-            findings.error(
-                &network.display().to_string(),
-                Location::File,
-                None,
-                "the network file named in the scenario does not exist".into(),
-            );
-        }
+    if let Some(path) = &scenario.inputs.network {
+        inputs.network = network::network(path, &scenario.network, &mut findings);
     }
     let mut list = findings.list;
     list.sort_by_key(|f| f.severity);

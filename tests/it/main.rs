@@ -9,6 +9,7 @@ mod checker;
 mod compare;
 mod gpkg;
 mod model;
+mod network;
 mod oracle;
 mod properties;
 mod real_herning;
