@@ -2,7 +2,7 @@
 //!
 //! Pure: no I/O, no clock (solve time is passed in).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -122,6 +122,10 @@ pub struct Spread {
     pub after: SpreadIndices,
     pub districts_receiving: u32,
     pub buildings_receiving: u32,
+    /// Most newcomer households placed in one building or stairwell.
+    pub max_households_in_a_building: u32,
+    /// Buildings that received as many households as the cap allows.
+    pub buildings_at_cap: u32,
     /// How hot spots were found: neighbours, permutations, seed, FDR level.
     pub hot_spot_method: HotSpotMethod,
 }
@@ -301,7 +305,7 @@ pub fn summarise(
     let mut district_hh = vec![0u32; inputs.districts.len()];
     let mut district_persons = vec![0u32; inputs.districts.len()];
     let mut district_temp_end = vec![0u32; inputs.districts.len()];
-    let mut buildings: HashSet<&str> = HashSet::new();
+    let mut buildings: BTreeMap<&str, u32> = BTreeMap::new();
     let (mut temp_cost, mut empty_rent) = (0.0_f64, 0.0_f64);
     for (p, row) in plan.placements.iter().zip(rows) {
         let h = &inputs.households[p.household.index()];
@@ -332,7 +336,7 @@ pub fn summarise(
             let u = inputs.unit(home.unit);
             let empty_days = home.from - u.available_from.max(0);
             empty_rent += empty_days as f64 * u.cost_dkk as f64 / DAYS_PER_MONTH;
-            buildings.insert(u.building.as_str());
+            *buildings.entry(u.building.as_str()).or_default() += 1;
             if let Some(d) = u.district {
                 district_hh[d.index()] += 1;
                 district_persons[d.index()] += persons;
@@ -457,6 +461,14 @@ pub fn summarise(
             districts_receiving: u32::try_from(district_hh.iter().filter(|&&n| n > 0).count())
                 .unwrap_or(0),
             buildings_receiving: u32::try_from(buildings.len()).unwrap_or(0),
+            max_households_in_a_building: buildings.values().copied().max().unwrap_or(0),
+            buildings_at_cap: u32::try_from(
+                buildings
+                    .values()
+                    .filter(|&&n| n >= scenario.rules.max_households_per_building)
+                    .count(),
+            )
+            .unwrap_or(u32::MAX),
             hot_spot_method: HotSpotMethod {
                 neighbours: if band > 0.0 { "distance_band" } else { "queen" },
                 distance_band_m: band,
