@@ -7,6 +7,7 @@
 mod bad_input;
 mod checker;
 mod compare;
+mod durability;
 mod gpkg;
 mod model;
 mod network;
