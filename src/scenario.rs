@@ -347,6 +347,41 @@ pub struct InputPaths {
     pub districts: PathBuf,
     pub places: PathBuf,
     pub network: Option<PathBuf>,
+    /// The GeoPackage layers named as `file.gpkg#layer`; the paths above
+    /// are then the files alone.
+    pub layers: InputLayers,
+}
+
+/// GeoPackage layer names of the inputs that may be a GeoPackage layer
+/// (`None`: the file's only feature layer, or not a GeoPackage).
+#[derive(Debug, Clone, Default)]
+pub struct InputLayers {
+    pub housing: Option<String>,
+    pub districts: Option<String>,
+    pub places: Option<String>,
+}
+
+impl InputPaths {
+    /// An input as messages name it: the file, with `#layer` when the
+    /// scenario names a GeoPackage layer.
+    #[must_use]
+    pub fn display(path: &Path, layer: Option<&str>) -> String {
+        match layer {
+            Some(l) => format!("{}#{l}", path.display()),
+            None => path.display().to_string(),
+        }
+    }
+}
+
+/// Splits `stock.gpkg#dwellings` into the file and the layer name; any
+/// other path (also one with a `#` that is not after `.gpkg`) is left whole.
+fn split_layer(raw: &str) -> (&str, Option<&str>) {
+    match raw.rsplit_once('#') {
+        Some((file, layer)) if file.to_ascii_lowercase().ends_with(".gpkg") => {
+            (file, Some(layer).filter(|l| !l.is_empty()))
+        }
+        _ => (raw, None),
+    }
 }
 
 /// A validated scenario: every field is usable as it is.
@@ -466,10 +501,15 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         seed: raw.seed.unwrap_or(0),
         inputs: InputPaths {
             households: resolve(&raw.inputs.households),
-            housing: resolve(&raw.inputs.housing),
-            districts: resolve(&raw.inputs.districts),
-            places: resolve(&raw.inputs.places),
+            housing: resolve(split_layer(&raw.inputs.housing).0),
+            districts: resolve(split_layer(&raw.inputs.districts).0),
+            places: resolve(split_layer(&raw.inputs.places).0),
             network: raw.inputs.network.as_deref().map(resolve),
+            layers: InputLayers {
+                housing: split_layer(&raw.inputs.housing).1.map(str::to_string),
+                districts: split_layer(&raw.inputs.districts).1.map(str::to_string),
+                places: split_layer(&raw.inputs.places).1.map(str::to_string),
+            },
         },
         rules: raw.rules,
         travel: raw.travel,
@@ -589,4 +629,24 @@ fn check_rules(rules: &Rules) -> Result<(), String> {
         return Err("key `rules.max_travel_min`: expected minutes above 0".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_layer;
+
+    #[test]
+    fn a_geopackage_layer_is_split_off() {
+        assert_eq!(
+            split_layer("../gis/stock.gpkg#dwellings"),
+            ("../gis/stock.gpkg", Some("dwellings"))
+        );
+        assert_eq!(split_layer("stock.GPKG#a#b"), ("stock.GPKG#a#b", None));
+        assert_eq!(split_layer("stock.gpkg#"), ("stock.gpkg", None));
+        assert_eq!(split_layer("stock.gpkg"), ("stock.gpkg", None));
+        assert_eq!(
+            split_layer("data#1/housing.csv"),
+            ("data#1/housing.csv", None)
+        );
+    }
 }

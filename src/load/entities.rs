@@ -7,11 +7,12 @@ use geo::{BoundingRect, Centroid, Coord, Intersects, LineString, MultiPolygon, P
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use super::findings::{Findings, Location};
+use super::gpkg_in::{is_gpkg, read_gpkg};
 use super::table::{Fields, Row, Table, read_csv, read_geojson};
 use crate::crs::{Crs, Transformer};
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId, to_u32};
 use crate::model::{District, Household, Place, PlaceKind, Reunion, Tenure, Unit, UnitKind};
-use crate::scenario::Scenario;
+use crate::scenario::{InputPaths, Scenario};
 
 const PLACE_FIELDS: &[&str] = &["id", "kind", "name"];
 const DISTRICT_FIELDS: &[&str] = &["id", "name", "population", "newcomers", "flags"];
@@ -137,6 +138,20 @@ fn location_text(row: &Row) -> String {
 fn is_geojson(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
+}
+
+/// Reads a feature file: a GeoPackage layer or GeoJSON.
+fn read_features(
+    path: &Path,
+    layer: Option<&str>,
+    known: &[&str],
+    findings: &mut Findings,
+) -> Option<Table> {
+    if is_gpkg(path) {
+        read_gpkg(path, layer, known, findings)
+    } else {
+        read_geojson(path, known, findings)
+    }
 }
 
 /// A point of a feature: a Point, or the centroid of a (Multi)Polygon.
@@ -378,9 +393,9 @@ fn multipolygon(table: &Table, fields: &mut Fields<'_>) -> Option<MultiPolygon<f
     Some(MultiPolygon::new(out))
 }
 
-/// Reads the places file.
-pub fn places(path: &Path, findings: &mut Findings) -> (Vec<Place>, Rejected) {
-    let Some(table) = read_geojson(path, PLACE_FIELDS, findings) else {
+/// Reads the places file (GeoJSON or a GeoPackage layer).
+pub fn places(path: &Path, layer: Option<&str>, findings: &mut Findings) -> (Vec<Place>, Rejected) {
+    let Some(table) = read_features(path, layer, PLACE_FIELDS, findings) else {
         return (Vec::new(), Rejected::unreadable());
     };
     let mut rejected = Rejected::default();
@@ -418,9 +433,13 @@ pub fn places(path: &Path, findings: &mut Findings) -> (Vec<Place>, Rejected) {
     (out, rejected)
 }
 
-/// Reads the districts file.
-pub fn districts(path: &Path, findings: &mut Findings) -> (Vec<District>, Rejected) {
-    let Some(table) = read_geojson(path, DISTRICT_FIELDS, findings) else {
+/// Reads the districts file (GeoJSON or a GeoPackage layer).
+pub fn districts(
+    path: &Path,
+    layer: Option<&str>,
+    findings: &mut Findings,
+) -> (Vec<District>, Rejected) {
+    let Some(table) = read_features(path, layer, DISTRICT_FIELDS, findings) else {
         return (Vec::new(), Rejected::unreadable());
     };
     let mut rejected = Rejected::default();
@@ -528,7 +547,8 @@ impl<'a> DistrictIndex<'a> {
     }
 }
 
-/// Reads the housing file (GeoJSON, or CSV with x/y in the scenario's CRS).
+/// Reads the housing file (GeoJSON, a GeoPackage layer, or CSV with x/y in
+/// the scenario's CRS).
 pub fn housing(
     scenario: &Scenario,
     districts: &[District],
@@ -536,8 +556,9 @@ pub fn housing(
     findings: &mut Findings,
 ) -> (Vec<Unit>, Rejected) {
     let path = &scenario.inputs.housing;
-    let table = if is_geojson(path) {
-        read_geojson(path, HOUSING_FIELDS, findings)
+    let layer = scenario.inputs.layers.housing.as_deref();
+    let table = if is_geojson(path) || is_gpkg(path) {
+        read_features(path, layer, HOUSING_FIELDS, findings)
     } else {
         read_csv(
             path,
@@ -555,7 +576,10 @@ pub fn housing(
     };
     let mut rejected = Rejected::default();
     table.date_format = scenario.date_format;
-    let districts_file = scenario.inputs.districts.display().to_string();
+    let districts_file = InputPaths::display(
+        &scenario.inputs.districts,
+        scenario.inputs.layers.districts.as_deref(),
+    );
     let index = DistrictIndex::new(districts);
     let district_ids: HashMap<&str, DistrictId> =
         districts.iter().map(|d| (d.label.as_str(), d.id)).collect();
@@ -622,7 +646,10 @@ pub fn housing(
         }
         let accessible = f.flag("accessible");
         let cost = f.int("cost", 0);
-        let pos = if table.rows.first().is_some_and(|r| r.geometry.is_some()) || is_geojson(path) {
+        let pos = if table.rows.first().is_some_and(|r| r.geometry.is_some())
+            || is_geojson(path)
+            || is_gpkg(path)
+        {
             feature_point(&table, &mut f, true)
         } else {
             let x = f.required_number("x", f64::NEG_INFINITY);
@@ -708,8 +735,9 @@ pub fn households(
         return Vec::new();
     };
     table.date_format = scenario.date_format;
-    let places_file = scenario.inputs.places.display().to_string();
-    let housing_file = scenario.inputs.housing.display().to_string();
+    let layers = &scenario.inputs.layers;
+    let places_file = InputPaths::display(&scenario.inputs.places, layers.places.as_deref());
+    let housing_file = InputPaths::display(&scenario.inputs.housing, layers.housing.as_deref());
     let mut seen = HashMap::new();
     let mut out = Vec::new();
     for row in &table.rows {

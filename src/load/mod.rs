@@ -6,6 +6,7 @@
 
 mod entities;
 pub mod findings;
+mod gpkg_in;
 mod network;
 mod table;
 
@@ -24,10 +25,17 @@ use crate::scenario::Scenario;
 pub fn load(scenario: &Scenario) -> (Inputs, Vec<Finding>) {
     let mut findings = findings::Findings::default();
     let mut inputs = Inputs::default();
-    let (places, places_rejected) = entities::places(&scenario.inputs.places, &mut findings);
+    let (places, places_rejected) = entities::places(
+        &scenario.inputs.places,
+        scenario.inputs.layers.places.as_deref(),
+        &mut findings,
+    );
     inputs.places = places;
-    let (districts, districts_rejected) =
-        entities::districts(&scenario.inputs.districts, &mut findings);
+    let (districts, districts_rejected) = entities::districts(
+        &scenario.inputs.districts,
+        scenario.inputs.layers.districts.as_deref(),
+        &mut findings,
+    );
     inputs.districts = districts;
     let (units, units_rejected) = entities::housing(
         scenario,

@@ -398,7 +398,7 @@ pub fn read_geojson(path: &Path, known: &[&str], findings: &mut Findings) -> Opt
     })
 }
 
-fn value_text(v: &serde_json::Value) -> Option<String> {
+pub(super) fn value_text(v: &serde_json::Value) -> Option<String> {
     match v {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) => {

@@ -10,6 +10,7 @@ mod compare;
 mod durability;
 mod geojson_out;
 mod gpkg;
+mod gpkg_in;
 mod model;
 mod network;
 mod oracle;
