@@ -4,7 +4,10 @@
 //!
 //! Used by the optimising engine for its Lagrangian subproblem: households
 //! are rows, dwellings columns, edges the candidate pairs with their reduced
-//! costs.
+//! costs. Written here rather than taken from a crate because the
+//! well-known one (`pathfinding`'s Kuhn–Munkres) needs a dense square
+//! matrix, O(n³), and cannot leave a row unassigned; this problem is sparse,
+//! rectangular and optional on both sides.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
