@@ -96,6 +96,21 @@ impl Findings {
         });
     }
 
+    /// An input file the scenario names does not exist.
+    pub fn missing_input(&mut self, file: &str) {
+        self.push(
+            Severity::Error,
+            file,
+            Location::File,
+            None,
+            "found no such file, expected the input file the scenario names".into(),
+            Some(
+                "paths in the scenario's [inputs] are relative to the scenario file's folder"
+                    .into(),
+            ),
+        );
+    }
+
     #[must_use]
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(|f| f.severity == Severity::Error)

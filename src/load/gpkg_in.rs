@@ -37,17 +37,7 @@ pub(super) fn read_gpkg(
 ) -> Option<Table> {
     let file = path.display().to_string();
     if !path.is_file() {
-        findings.push(
-            Severity::Error,
-            &file,
-            Location::File,
-            None,
-            "found no such file, expected the input file the scenario names".into(),
-            Some(
-                "paths in the scenario's [inputs] are relative to the scenario file's folder"
-                    .into(),
-            ),
-        );
+        findings.missing_input(&file);
         return None;
     }
     let conn = match open(path) {

@@ -43,17 +43,7 @@ pub fn read_text(path: &Path, findings: &mut Findings) -> Option<String> {
     let bytes = match fs_err::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            findings.push(
-                Severity::Error,
-                &file,
-                Location::File,
-                None,
-                "found no such file, expected the input file the scenario names".into(),
-                Some(
-                    "paths in the scenario's [inputs] are relative to the scenario file's folder"
-                        .into(),
-                ),
-            );
+            findings.missing_input(&file);
             return None;
         }
         Err(e) => {
