@@ -13,7 +13,8 @@ synthetic is described in data/demo/README.md:
   town points, clipped to a rough octagon; NOT official boundaries), the split
   of Herning's population across districts, rural populations, newcomer counts,
   district flags, the housing stock, the places' exact positions and names
-  (approximate, near the real towns), and all households.
+  (approximate, near the real towns), all households, and the bus network
+  (lines, stops, headways and speeds invented; not Midttrafik's routes).
 """
 
 from __future__ import annotations
@@ -637,7 +638,225 @@ def main():
     pin_h["locked_unit"] = pin_u["id"]
 
     write_outputs(outline, cells, units, places, hh)
+    # the network last, without the random generator: the files above do not depend on it
+    net_feats, net_links = build_network()
+    write_network(net_feats)
     report(units, perm, temp, hh, places, school_xy, forbidden, dist_index, pin_h)
+    check_network(net_links, units, school_xy)
+
+
+# --------------------------------------------------------------------------
+# Network (synthetic): bus lines between the real towns, Herning as the hub
+# --------------------------------------------------------------------------
+# Drawn after everything else and without the random generator, so the other
+# demo files do not depend on it. Stops: (town, offset east m, offset north m);
+# every stop is a link endpoint (a network node), the positions between two
+# stops only bend the line (its length, hence its minutes at `speed_kmh`).
+# Lines, headways and speeds are invented; they are NOT Midttrafik's routes.
+STOPS = {
+    "Herning Trafikcenter": ("Herning", 30, -260),
+    "Herning Torv": ("Herning", 0, 0),
+    "Sprogcenter": ("Herning", -330, 230),
+    "Herning Syd": ("Herning", 900, -1500),
+    "Herning Vest": ("Herning", -2000, -250),
+    "Herning Nord": ("Herning", 300, 2000),
+    "Lind Syd": ("Lind", 0, -900),
+    "Lind": ("Lind", 0, 0),
+    "Lind Nord": ("Lind", 100, 900),
+    "Tjørring Vest": ("Tjørring", -900, 700),
+    "Tjørring": ("Tjørring", 0, 0),
+    "Tjørring Øst": ("Tjørring", 900, -900),
+    "Snejbjerg Vest": ("Snejbjerg", -900, 100),
+    "Snejbjerg": ("Snejbjerg", 0, 0),
+    "Hammerum Øst": ("Hammerum", 900, -100),
+    "Hammerum": ("Hammerum", 0, 0),
+    "Gjellerup": ("Gjellerup", 0, 0),
+    "Gjellerup Vest": ("Gjellerup", -900, -300),
+    "Sunds Nord": ("Sunds", 0, 900),
+    "Sunds": ("Sunds", 0, 0),
+    "Sunds Syd": ("Sunds", -300, -1000),
+    "Aulum Nordvest": ("Aulum", -800, 1200),
+    "Aulum": ("Aulum", 0, 0),
+    "Aulum Syd": ("Aulum", 100, -1000),
+    "Vildbjerg Nord": ("Vildbjerg", 300, 900),
+    "Vildbjerg": ("Vildbjerg", 0, 0),
+    "Vildbjerg Syd": ("Vildbjerg", 0, -1500),
+    "Vildbjerg Øst": ("Vildbjerg", 1000, -300),
+    "Kibæk Vest": ("Kibæk", -900, 0),
+    "Kibæk": ("Kibæk", 0, 0),
+    "Kibæk Nord": ("Kibæk", 800, 900),
+    "Ørnhøj Vest": ("Ørnhøj", -800, 0),
+    "Ørnhøj": ("Ørnhøj", 0, 0),
+    "Ørnhøj Øst": ("Ørnhøj", 900, -200),
+}
+
+# (line, name, headway_min, speed_kmh, stops from the outer end to Herning).
+# Each pair of consecutive stops is one LineString feature, bent a little
+# (BEND of its length, to the left) so that its length exceeds the straight line.
+BUS_LINES = [
+    ("1", "Lind - Herning - Sprogcenter", 20, 35,
+     ["Lind Syd", "Lind", "Lind Nord", "Herning Syd", "Herning Trafikcenter", "Sprogcenter"]),
+    ("2", "Tjørring - Herning", 20, 35,
+     ["Tjørring Vest", "Tjørring", "Tjørring Øst", "Herning Trafikcenter"]),
+    ("3", "Snejbjerg - Herning", 30, 35,
+     ["Snejbjerg Vest", "Snejbjerg", "Herning Vest", "Herning Trafikcenter"]),
+    ("4", "Hammerum - Gjellerup - Herning", 30, 40,
+     ["Hammerum Øst", "Hammerum", "Gjellerup", "Gjellerup Vest", "Herning Trafikcenter"]),
+    ("5", "Sunds - Herning", 30, 40,
+     ["Sunds Nord", "Sunds", "Sunds Syd", "Herning Nord", "Herning Trafikcenter"]),
+    ("6", "Vildbjerg - Herning", 30, 45,
+     ["Vildbjerg Nord", "Vildbjerg", "Vildbjerg Syd", "Vildbjerg Øst", "Tjørring",
+      "Herning Trafikcenter"]),
+    ("7", "Kibæk - Herning", 40, 45,
+     ["Kibæk Vest", "Kibæk", "Kibæk Nord", "Herning Vest", "Herning Trafikcenter"]),
+    ("8", "Ørnhøj - Vildbjerg - Herning", 60, 45,
+     ["Ørnhøj Vest", "Ørnhøj", "Ørnhøj Øst", "Vildbjerg", "Vildbjerg Øst", "Tjørring",
+      "Herning Trafikcenter"]),
+    ("9", "Aulum - Herning", 30, 45,
+     ["Aulum Nordvest", "Aulum", "Aulum Syd", "Tjørring Vest", "Tjørring", "Herning Trafikcenter"]),
+]
+BEND = 0.06
+# Line 5 is drawn ending 2 m east of the Trafikcenter stop, as hand-digitised
+# lines do; the planner merges endpoints within `network.snap_m` (5 m).
+SNAP_OFFSET = {("5", "Herning Trafikcenter"): (2.0, 0.0)}
+# One stretch of line 7 is timetabled: `minutes` instead of `speed_kmh`.
+TIMED = {("7", "Kibæk Nord", "Herning Vest"): 14}
+# Short links in Herning's centre: (name, mode, from, to, speed_kmh, oneway).
+CITY_LINKS = [
+    ("Trafikcenter - Torv (footpath)", "walk", "Herning Trafikcenter", "Herning Torv", 4.5, False),
+    ("Torv - Sprogcenter (gågade)", "walk", "Herning Torv", "Sprogcenter", 4.5, False),
+    ("Trafikcenter - Sprogcenter (one-way street, bicycle)", "bike", "Herning Trafikcenter",
+     "Sprogcenter", 15, True),
+]
+NET_WALK_KMH = 4.5
+NET_SNAP_M = 5.0
+
+
+def stop_lonlat(name, nudge=(0.0, 0.0)):
+    town, dx, dy = STOPS[name]
+    tx, ty = town_xy(town)
+    return rounded_lonlat(tx + dx + nudge[0], ty + dy + nudge[1])
+
+
+def bent(a, b):
+    """Positions from a to b (lon/lat), with one bend point to the left."""
+    (ax, ay), (bx, by) = to_utm(*a), to_utm(*b)
+    mx, my = (ax + bx) / 2, (ay + by) / 2
+    mx -= BEND * (by - ay)
+    my += BEND * (bx - ax)
+    return [list(a), list(rounded_lonlat(mx, my)), list(b)]
+
+
+def build_network():
+    """The network's features (WGS84) and its links for the tuning report:
+    (from lon/lat, to lon/lat, minutes, oneway, service or None, wait)."""
+    feats, links = [], []
+    for line, name, headway, speed, stops in BUS_LINES:
+        for s, t in zip(stops, stops[1:]):
+            a = stop_lonlat(s, SNAP_OFFSET.get((line, s), (0.0, 0.0)))
+            b = stop_lonlat(t, SNAP_OFFSET.get((line, t), (0.0, 0.0)))
+            coords = bent(a, b)
+            props = {"id": f"L{line}-{len(feats) + 1:03d}", "name": f"{name}: {s} - {t}",
+                     "mode": "bus", "line": line, "headway_min": headway}
+            pts = [to_utm(*c) for c in coords]
+            length = sum(math.hypot(q[0] - p[0], q[1] - p[1]) for p, q in zip(pts, pts[1:]))
+            if (line, s, t) in TIMED:
+                props["minutes"] = TIMED[(line, s, t)]
+                minutes = TIMED[(line, s, t)]
+            else:
+                props["speed_kmh"] = speed
+                minutes = length / (speed * 1000 / 60)
+            feats.append({"type": "Feature", "properties": props,
+                          "geometry": {"type": "LineString", "coordinates": coords}})
+            links.append((a, b, minutes, False, f"line:{line}", headway / 2))
+    for name, mode, s, t, speed, oneway in CITY_LINKS:
+        a, b = stop_lonlat(s), stop_lonlat(t)
+        props = {"id": f"C{len(feats) + 1:03d}", "name": name, "mode": mode, "speed_kmh": speed}
+        if oneway:
+            props["oneway"] = True
+        feats.append({"type": "Feature", "properties": props,
+                      "geometry": {"type": "LineString", "coordinates": [list(a), list(b)]}})
+        pa, pb = to_utm(*a), to_utm(*b)
+        links.append((a, b, math.hypot(pb[0] - pa[0], pb[1] - pa[1]) / (speed * 1000 / 60),
+                      oneway, None, 0.0))
+    return feats, links
+
+
+def network_minutes(links, origins, dest):
+    """Travel minutes from each origin (EPSG:25832) to dest, by the README's
+    convention (rule 8), with a plain Dijkstra: for the tuning report only."""
+    import heapq
+    nodes = []  # street node positions
+
+    def node(p):
+        for i, q in enumerate(nodes):
+            if math.hypot(p[0] - q[0], p[1] - q[1]) <= NET_SNAP_M:
+                return i
+        nodes.append(p)
+        return len(nodes) - 1
+
+    adj = {}  # reversed graph: to -> [(from, minutes)]
+    for a, b, minutes, oneway, service, wait in links:
+        i, j = node(to_utm(*a)), node(to_utm(*b))
+        if service is None:
+            arcs = [(i, j)] + ([] if oneway else [(j, i)])
+            for u, v in arcs:
+                adj.setdefault(v, []).append((u, minutes))
+        else:
+            pi, pj = (i, service), (j, service)
+            for s, p in ((i, pi), (j, pj)):
+                adj.setdefault(p, []).append((s, wait))  # board
+                adj.setdefault(s, []).append((p, 0.0))  # alight
+            adj.setdefault(pj, []).append((pi, minutes))
+            if not oneway:
+                adj.setdefault(pi, []).append((pj, minutes))
+    walk = NET_WALK_KMH * 1000 / 60
+
+    def nearest(p):
+        return min(range(len(nodes)), key=lambda i: math.hypot(p[0] - nodes[i][0], p[1] - nodes[i][1]))
+
+    exit_ = nearest(dest)
+    dist = {exit_: math.hypot(dest[0] - nodes[exit_][0], dest[1] - nodes[exit_][1]) / walk}
+    heap = [(dist[exit_], 0, exit_)]
+    k = 0
+    while heap:
+        d, _, v = heapq.heappop(heap)
+        if d > dist.get(v, math.inf):
+            continue
+        for u, w in adj.get(v, []):
+            if d + w < dist.get(u, math.inf):
+                dist[u] = d + w
+                k += 1
+                heapq.heappush(heap, (d + w, k, u))
+    out = []
+    for p in origins:
+        i = nearest(p)
+        ride = math.hypot(p[0] - nodes[i][0], p[1] - nodes[i][1]) / walk + dist.get(i, math.inf)
+        out.append(min(ride, math.hypot(p[0] - dest[0], p[1] - dest[1]) / walk))
+    return out
+
+
+def write_network(feats):
+    pretty_features(os.path.join(OUT_DIR, "network.geojson"),
+                    {"type": "FeatureCollection", "name": "network", "features": feats})
+
+
+def check_network(links, units, school_xy):
+    """Travel over the network: Ørnhøj (D14) stays beyond the limit, every
+    other unit within it (as with the straight-line estimate)."""
+    times = network_minutes(links, [xy for _p, xy, _ll, _d in units], school_xy)
+    print("\ntravel to the language school over the network (min; straight-line in brackets):")
+    by_district = {}
+    for (props, xy, _ll, did), t in zip(units, times):
+        by_district.setdefault(did, []).append((t, travel_min(xy, school_xy)))
+        if did == "D14":
+            assert t > RULES["max_travel_min"] + 2, (props["id"], t)
+        else:
+            assert t < RULES["max_travel_min"] - 2, (props["id"], t)
+    for did in sorted(by_district):
+        ts = sorted(by_district[did])
+        print(f"  {did}: {len(ts):2d} units, {ts[0][0]:5.1f} .. {ts[-1][0]:5.1f} "
+              f"({min(s for _, s in ts):4.1f} .. {max(s for _, s in ts):4.1f})")
 
 
 # --------------------------------------------------------------------------
@@ -726,6 +945,7 @@ households = "../data/demo/households.csv"
 housing    = "../data/demo/housing.geojson"
 districts  = "../data/demo/districts.geojson"
 places     = "../data/demo/places.geojson"
+network    = "../data/demo/network.geojson"
 
 # The defaults, spelled out.
 [rules]

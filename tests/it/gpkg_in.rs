@@ -59,11 +59,18 @@ fn convert(gpkg: &Path, geojson: &str, layer: &str, t_srs: Option<&str>) {
 }
 
 /// The demo scenario in `dir` with its housing, districts and places
-/// replaced by `inputs` (`[housing, districts, places]`), households
-/// copied beside it.
+/// replaced by `inputs` (`[housing, districts, places]`), households and
+/// network copied beside it.
 fn demo_scenario(dir: &Path, inputs: [&str; 3]) -> PathBuf {
     let text = fs::read_to_string(repo().join("scenarios").join("demo.toml")).unwrap();
     let mut replaced = text.replace("../data/demo/households.csv", "households.csv");
+    assert!(replaced.contains("\"../data/demo/network.geojson\""));
+    replaced = replaced.replace("../data/demo/network.geojson", "network.geojson");
+    fs::copy(
+        demo_data().join("network.geojson"),
+        dir.join("network.geojson"),
+    )
+    .unwrap();
     for (from, to) in ["housing.geojson", "districts.geojson", "places.geojson"]
         .iter()
         .zip(inputs)

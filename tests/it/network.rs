@@ -1,8 +1,8 @@
 //! Travel over a network (rule 8), on hand-made networks in
 //! `tests/data/net_*` whose scenario files draw them and work out the
-//! expected minutes by hand. The independent checker computes straight-line
-//! travel only, so these tests assert on `plan.csv` and `summary.json`
-//! directly.
+//! expected minutes by hand. These tests assert on `plan.csv` and
+//! `summary.json` directly, and every plan must also pass the independent
+//! checker, which computes network travel on its own.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,12 @@ fn plan_at(
         "plan {} failed:\n{}",
         scenario.display(),
         String::from_utf8_lossy(&o.stderr)
+    );
+    let violations = super::checker::check_plan(scenario, &out);
+    assert!(
+        violations.is_empty(),
+        "{}: the checker found violations:\n{violations:#?}",
+        scenario.display()
     );
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
