@@ -102,6 +102,8 @@ struct State<'a> {
     /// A dwelling chosen by a strategy for a household, before `allocate` runs.
     reserved_for: Vec<Option<HouseholdId>>,
     district_persons: Vec<u32>,
+    /// Most persons each district may receive (the model's caps).
+    district_capacity: Vec<u32>,
     building_households: HashMap<&'a str, u32>,
     /// Persons per day in each temporary site.
     load: HashMap<UnitId, Vec<u32>>,
@@ -115,6 +117,17 @@ impl<'a> State<'a> {
             taken: vec![false; inputs.units.len()],
             reserved_for: vec![None; inputs.units.len()],
             district_persons: vec![0; inputs.districts.len()],
+            district_capacity: inputs
+                .districts
+                .iter()
+                .map(|d| {
+                    crate::milp::district_capacity(
+                        d.population,
+                        d.newcomers,
+                        scenario.rules.max_district_share,
+                    )
+                })
+                .collect(),
             building_households: HashMap::new(),
             load: HashMap::new(),
         }
@@ -133,7 +146,7 @@ impl<'a> State<'a> {
             return Err(Reason::Taken);
         }
         if let Some(d) = u.district
-            && self.share_after(d, persons) > self.scenario.rules.max_district_share + 1e-12
+            && self.district_persons[d.index()] + persons > self.district_capacity[d.index()]
         {
             return Err(Reason::DistrictCap);
         }
