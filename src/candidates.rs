@@ -13,8 +13,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::economy::{Budget, budget};
-use crate::ids::{HouseholdId, PlaceId, UnitId};
-use crate::model::{Day, Household, Inputs, Tenure, Unit, UnitKind};
+use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
+use crate::model::{Day, Household, Inputs, PinOrigin, Tenure, Unit, UnitKind};
 use crate::scenario::Scenario;
 use crate::travel::TravelTimes;
 
@@ -83,6 +83,24 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// Whether `--force` may override the rule for a pinned household: the
+    /// rules about the household and its own home. Rules that protect others
+    /// (caps, a dwelling given to someone else, a full temporary site) and
+    /// dates are never forced.
+    #[must_use]
+    pub fn forceable(self) -> bool {
+        matches!(
+            self,
+            Reason::ForbiddenDistrict
+                | Reason::Accessibility
+                | Reason::Size
+                | Reason::Affordability
+                | Reason::Travel
+        )
+    }
+}
+
 /// A permanent dwelling a household may get.
 #[derive(Debug, Clone)]
 pub struct PermanentOption {
@@ -114,8 +132,14 @@ pub struct HouseholdCandidates {
     pub permanent_excluded: BTreeMap<Reason, u32>,
     /// How many temporary sites each rule excluded.
     pub temporary_excluded: BTreeMap<Reason, u32>,
-    /// The pinned unit's verdict: `Err` names the rule that refuses it.
+    /// The pinned unit's verdict: `Err` names the rule that refuses it. A
+    /// lawful partial pin is resolved to a dwelling of its district here.
     pub pin: Option<(UnitId, Result<(), Reason>)>,
+    /// A partial pin's district and verdict.
+    pub pin_district: Option<(DistrictId, Result<(), Reason>)>,
+    /// The rules a forced pin breaks (`--force`, or moved in according to
+    /// `--previous`); empty when the pin breaks none or is not forced.
+    pub forced: Vec<Reason>,
 }
 
 /// Candidates of every household, in household order.
@@ -166,42 +190,83 @@ fn refuse_conflicting_pins(
 ) {
     let horizon = scenario.horizon_days;
     let mut used = vec![false; inputs.units.len()];
-    let mut building: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut building: HashMap<&str, u32> = HashMap::new();
     let mut persons = vec![0u32; inputs.districts.len()];
     for (h, c) in inputs.households.iter().zip(households.iter_mut()) {
-        let Some((pin, Ok(()))) = c.pin else { continue };
-        let u = inputs.unit(pin);
-        if u.tenure != Tenure::Permanent || c.arrival >= horizon {
+        if c.arrival >= horizon {
             continue;
         }
         let p = h.final_in(horizon).persons();
-        let verdict = if used[pin.index()] {
-            Err(Reason::Taken)
-        } else if building.get(u.building.as_str()).copied().unwrap_or(0)
-            >= scenario.rules.max_households_per_building
-        {
-            Err(Reason::BuildingCap)
-        } else if u.district.is_some_and(|d| {
-            let district = inputs.district(d);
-            persons[d.index()] + p
-                > crate::milp::district_capacity(
-                    district.population,
-                    district.newcomers,
-                    scenario.rules.max_district_share,
-                )
-        }) {
-            Err(Reason::DistrictCap)
-        } else {
-            Ok(())
+        let fits_with_kept = |unit: UnitId, building: &HashMap<&str, u32>, persons: &[u32]| {
+            let u = inputs.unit(unit);
+            if used[unit.index()] {
+                Err(Reason::Taken)
+            } else if building.get(u.building.as_str()).copied().unwrap_or(0)
+                >= scenario.rules.max_households_per_building
+            {
+                Err(Reason::BuildingCap)
+            } else if u.district.is_some_and(|d| {
+                let district = inputs.district(d);
+                persons[d.index()] + p
+                    > crate::milp::district_capacity(
+                        district.population,
+                        district.newcomers,
+                        scenario.rules.max_district_share,
+                    )
+            }) {
+                Err(Reason::DistrictCap)
+            } else {
+                Ok(())
+            }
         };
-        if verdict.is_ok() {
+        let chosen = match (c.pin, c.pin_district) {
+            (Some((pin, Ok(()))), _) if inputs.unit(pin).tenure == Tenure::Permanent => {
+                let verdict = fits_with_kept(pin, &building, &persons);
+                c.pin = Some((pin, verdict));
+                verdict.ok().map(|()| pin)
+            }
+            (None, Some((d, Ok(())))) => {
+                // The planner picks the dwelling: the cheapest pair in the
+                // model's terms among those that fit next to the kept pins.
+                let mut options: Vec<(f64, UnitId)> = c
+                    .permanent
+                    .iter()
+                    .map(|o| (crate::milp::pair_cost(inputs, scenario, h, o), o.unit))
+                    .collect();
+                options.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let mut refusals: BTreeMap<Reason, u32> = BTreeMap::new();
+                let mut found = None;
+                for (_, unit) in options {
+                    match fits_with_kept(unit, &building, &persons) {
+                        Ok(()) => {
+                            found = Some(unit);
+                            break;
+                        }
+                        Err(r) => *refusals.entry(r).or_default() += 1,
+                    }
+                }
+                match found {
+                    Some(unit) => c.pin = Some((unit, Ok(()))),
+                    None => {
+                        let reason = refusals
+                            .iter()
+                            .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
+                            .map_or(Reason::Taken, |(r, _)| *r);
+                        c.pin_district = Some((d, Err(reason)));
+                    }
+                }
+                found
+            }
+            _ => None,
+        };
+        if let Some(pin) = chosen {
+            let u = inputs.unit(pin);
             used[pin.index()] = true;
             *building.entry(u.building.as_str()).or_default() += 1;
             if let Some(d) = u.district {
                 persons[d.index()] += p;
             }
         }
-        c.pin = Some((pin, verdict));
     }
 }
 
@@ -250,18 +315,227 @@ fn household_candidates(
         *out.temporary_excluded.entry(Reason::Travel).or_default() += n_temp - temp_seen;
     }
     if let Some(pin) = h.locked_unit {
-        let u = inputs.unit(pin);
-        let verdict = match u.tenure {
-            Tenure::Permanent => {
-                check_permanent(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
-            }
-            Tenure::Temporary => {
-                check_temporary(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
-            }
-        };
-        out.pin = Some((pin, verdict));
+        pin_unit(inputs, scenario, travel, h, pin, &mut out);
+    } else if let Some(d) = h.locked_district {
+        pin_district(inputs, scenario, travel, h, d, &mut out);
     }
     out
+}
+
+/// The verdict on a pin to one unit; a forced pin that breaks only
+/// forceable rules becomes a candidate with those rules recorded.
+fn pin_unit(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    pin: UnitId,
+    out: &mut HouseholdCandidates,
+) {
+    let u = inputs.unit(pin);
+    let verdict = match u.tenure {
+        Tenure::Permanent => {
+            check_permanent(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
+        }
+        Tenure::Temporary => {
+            check_temporary(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
+        }
+    };
+    let moved_in = h.pin_origin == PinOrigin::MovedIn;
+    let may_force = moved_in || inputs.decisions.force.is_some();
+    let verdict = match verdict {
+        Err(_) if may_force => {
+            let loose = Loose { moved_in };
+            let broken = broken_rules(inputs, scenario, travel, h, out.arrival, u, loose);
+            let lawful_otherwise = broken.iter().all(|r| r.forceable() || moved_in);
+            if lawful_otherwise {
+                match u.tenure {
+                    Tenure::Permanent => {
+                        let option =
+                            permanent_option(inputs, scenario, travel, h, out.arrival, u, loose);
+                        if !out.permanent.iter().any(|o| o.unit == pin) {
+                            out.permanent.push(option);
+                        }
+                    }
+                    Tenure::Temporary => {
+                        if !out.temporary.iter().any(|o| o.unit == pin) {
+                            out.temporary.push(TemporaryOption {
+                                unit: pin,
+                                travel_min: travel.school_minutes(h, pin),
+                            });
+                        }
+                    }
+                }
+                out.forced = broken;
+                Ok(())
+            } else {
+                Err(*broken
+                    .iter()
+                    .find(|r| !r.forceable())
+                    .expect("a rule that is not forceable"))
+            }
+        }
+        other => other,
+    };
+    out.pin = Some((pin, verdict));
+}
+
+/// A partial pin: only the district's dwellings stay candidates.
+fn pin_district(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    d: DistrictId,
+    out: &mut HouseholdCandidates,
+) {
+    let before = out.permanent.len();
+    out.permanent
+        .retain(|o| inputs.unit(o.unit).district == Some(d));
+    let excluded = u32::try_from(before - out.permanent.len()).unwrap_or(u32::MAX);
+    if excluded > 0 {
+        *out.permanent_excluded.entry(Reason::Pin).or_default() += excluded;
+    }
+    let verdict = if out.permanent.is_empty() {
+        // The rule that excluded most of the district's dwellings.
+        let mut counts: BTreeMap<Reason, u32> = BTreeMap::new();
+        for u in inputs
+            .units
+            .iter()
+            .filter(|u| u.tenure == Tenure::Permanent && u.district == Some(d))
+        {
+            if let Err(r) = check_permanent(inputs, scenario, travel, h, out.arrival, u) {
+                *counts.entry(r).or_default() += 1;
+            }
+        }
+        Err(counts
+            .iter()
+            .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
+            .map_or(Reason::Availability, |(r, _)| *r))
+    } else {
+        Ok(())
+    };
+    out.pin_district = Some((d, verdict));
+}
+
+/// The first static rule that refuses the unit to the household, if any.
+pub fn static_verdict(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    arrival: Day,
+    u: &Unit,
+) -> Result<(), Reason> {
+    match u.tenure {
+        Tenure::Permanent => check_permanent(inputs, scenario, travel, h, arrival, u).map(|_| ()),
+        Tenure::Temporary => check_temporary(inputs, scenario, travel, h, arrival, u).map(|_| ()),
+    }
+}
+
+/// Which rules a forced pin may pass over.
+#[derive(Debug, Clone, Copy)]
+struct Loose {
+    /// Moved in already: every static rule, dates included, is a fact.
+    moved_in: bool,
+}
+
+/// Every static rule the unit breaks for the household, each checked on its own.
+fn broken_rules(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    arrival: Day,
+    u: &Unit,
+    loose: Loose,
+) -> Vec<Reason> {
+    let horizon = scenario.horizon_days;
+    let mut broken = Vec::new();
+    let available = match u.tenure {
+        Tenure::Permanent => {
+            let move_in = arrival.max(u.available_from);
+            move_in < horizon && u.available_until.is_none_or(|until| until >= horizon - 1)
+        }
+        Tenure::Temporary => {
+            u.available_from < horizon && u.available_until.is_none_or(|until| until >= arrival)
+        }
+    };
+    if !available && !loose.moved_in {
+        broken.push(Reason::Availability);
+    }
+    if forbidden(inputs, scenario, u) {
+        broken.push(Reason::ForbiddenDistrict);
+    }
+    if h.needs_accessible && !u.accessible {
+        broken.push(Reason::Accessibility);
+    }
+    match u.tenure {
+        Tenure::Permanent => {
+            let option = permanent_option(inputs, scenario, travel, h, arrival, u, loose);
+            if !fits(u, h.final_in(horizon).persons(), scenario) {
+                broken.push(Reason::Size);
+            }
+            let at_move_in = money(inputs, scenario, h, h.at(option.move_in), u);
+            if !at_move_in.affordable() || !option.budget.affordable() {
+                broken.push(Reason::Affordability);
+            }
+        }
+        Tenure::Temporary => {
+            if u.capacity < h.at(arrival).persons() {
+                broken.push(Reason::Capacity);
+            }
+        }
+    }
+    if travel_ok(scenario, travel, h, u).is_err() {
+        broken.push(Reason::Travel);
+    }
+    broken
+}
+
+fn money(
+    _inputs: &Inputs,
+    scenario: &Scenario,
+    h: &Household,
+    comp: crate::model::Composition,
+    u: &Unit,
+) -> Budget {
+    budget(
+        h,
+        comp,
+        u.rent_dkk,
+        u.area_m2,
+        &scenario.benefits,
+        &scenario.housing_benefit,
+        &scenario.rules.min_disposable,
+    )
+}
+
+/// The permanent option of a unit without checking the rules (a forced pin).
+fn permanent_option(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    arrival: Day,
+    u: &Unit,
+    loose: Loose,
+) -> PermanentOption {
+    let horizon = scenario.horizon_days;
+    let move_in = if loose.moved_in {
+        arrival
+    } else {
+        arrival.max(u.available_from)
+    };
+    let last = h.final_in(horizon);
+    let rooms_needed = last.persons().div_ceil(scenario.rules.max_persons_per_room);
+    PermanentOption {
+        unit: u.id,
+        move_in,
+        budget: money(inputs, scenario, h, last, u),
+        travel_min: travel.school_minutes(h, u.id),
+        spare_rooms: u.rooms.saturating_sub(rooms_needed),
+    }
 }
 
 fn forbidden(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> bool {

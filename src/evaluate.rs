@@ -37,6 +37,12 @@ pub struct HouseholdRow {
     pub reason: Option<String>,
     pub reason_code: Option<&'static str>,
     pub household_type: &'static str,
+    /// What became of the household's pin: `followed`, `not followed` (the
+    /// reason says why) or `forced (rules): reason`; empty without a pin.
+    pub pin: Option<String>,
+    /// Re-planning (`--previous`): `kept`, `changed from DWELLING: why`, or
+    /// `new` (a home where the earlier plan proposed none).
+    pub previous: Option<String>,
     /// Where the household lives at the end of the plan (working CRS); not written to CSV.
     #[serde(skip)]
     pub position: Option<(f64, f64)>,
@@ -175,6 +181,8 @@ pub struct Summary {
     pub start: NaiveDate,
     pub horizon_days: i64,
     pub seed: u64,
+    /// How the plan was made, enough to rebuild its model (`explain`).
+    pub run: Run,
     pub households: Count,
     pub by_status: BTreeMap<&'static str, Count>,
     pub by_type: BTreeMap<&'static str, TypeFigures>,
@@ -192,6 +200,22 @@ pub struct Summary {
     /// Subgradient steps of the optimising engine (0 for other strategies).
     pub iterations: usize,
     pub solve_seconds: f64,
+    pub pins: crate::pins::PinReport,
+    /// Only when re-planning with `--previous`.
+    pub replanning: Option<crate::pins::Replanning>,
+}
+
+/// The command that made a plan.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Run {
+    /// The scenario file, as an absolute path.
+    pub scenario_file: String,
+    pub strategy: String,
+    pub time_limit_s: Option<f64>,
+    /// `--pin` arguments.
+    pub pins: Vec<String>,
+    pub force: Option<String>,
+    pub previous: Option<String>,
 }
 
 /// The plan's objective and, from the optimising engine, its proven bound.
@@ -236,6 +260,8 @@ pub fn rows(
                 reason: p.explanation.as_ref().map(|e| e.words.clone()),
                 reason_code: p.explanation.as_ref().map(|e| e.reason.code()),
                 household_type: h.initial().household_type().as_str(),
+                pin: None,
+                previous: None,
                 position: None,
                 temporary_person_days: 0,
             };
@@ -428,6 +454,7 @@ pub fn summarise(
         start: scenario.start,
         horizon_days: horizon,
         seed: scenario.seed,
+        run: Run::default(),
         households: Count {
             households: u32::try_from(rows.len()).unwrap_or(u32::MAX),
             persons: rows.iter().map(|r| r.persons).sum(),
@@ -485,6 +512,8 @@ pub fn summarise(
             .map(|b| round6(crate::solve::optimise::relative_gap(quality.objective, b))),
         iterations: quality.iterations,
         solve_seconds: (quality.solve_seconds * 1000.0).round() / 1000.0,
+        pins: crate::pins::PinReport::default(),
+        replanning: None,
     }
 }
 

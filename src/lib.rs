@@ -32,6 +32,7 @@ pub mod load;
 pub mod milp;
 pub mod model;
 pub mod network;
+pub mod pins;
 pub mod pipeline;
 pub mod scenario;
 pub mod solve;

@@ -39,6 +39,19 @@ enum Command {
         /// CSV outputs for a Danish Excel (`;`, decimal commas, UTF-8 BOM) or standard.
         #[arg(long, default_value = "standard", value_parser = ["standard", "excel-da"])]
         csv_dialect: String,
+        /// Fix a household's home: HOUSEHOLD=DWELLING, or HOUSEHOLD=district:ID to fix
+        /// only the district (the planner picks the dwelling). Repeatable.
+        #[arg(long = "pin", value_name = "HOUSEHOLD=TARGET")]
+        pins: Vec<String>,
+        /// Honour pins that break a rule about the household and its own home
+        /// (size, affordability, forbidden district, accessibility, travel); the
+        /// reason is recorded in plan.csv and summary.json.
+        #[arg(long, value_name = "REASON")]
+        force: Option<String>,
+        /// Re-plan against an earlier plan's output directory: households already
+        /// moved in stay, and every earlier proposal changed costs `weights.changed_proposal`.
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
     },
     /// Write a synthetic but realistic scenario (toml + data) for demos, tests and benchmarks.
     Generate {
@@ -89,10 +102,22 @@ fn main() -> ExitCode {
             strategy,
             time_limit,
             csv_dialect,
+            pins,
+            force,
+            previous,
         } => {
+            if force.as_deref().is_some_and(|f| f.trim().is_empty()) {
+                eprintln!(
+                    "error: --force needs a reason, e.g. --force \"the family needs to live near the hospital\""
+                );
+                return ExitCode::from(2);
+            }
             let options = pipeline::Options {
                 strategy: Strategy::parse(&strategy).expect("clap checked the value"),
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
+                pins,
+                force,
+                previous,
             };
             let dialect = export::CsvDialect::parse(&csv_dialect).expect("clap checked the value");
             plan(&scenario, &out, quiet, &options, dialect)
@@ -203,9 +228,13 @@ fn plan(
     options: &pipeline::Options,
     dialect: export::CsvDialect,
 ) -> ExitCode {
-    let Some((scenario, inputs)) = load_all(path, !quiet) else {
+    let Some((scenario, mut inputs)) = load_all(path, !quiet) else {
         return ExitCode::from(1);
     };
+    if let Err(e) = pipeline::decide(&mut inputs, &scenario, options) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
@@ -230,6 +259,10 @@ fn plan(
     bar.finish_and_clear();
     let outcome = match result {
         Ok(o) => o,
+        Err(pipeline::PlanError::PinRefused(e)) => {
+            eprintln!("error: {e}\nnothing was planned");
+            return ExitCode::from(1);
+        }
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(3);

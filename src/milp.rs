@@ -89,6 +89,41 @@ pub fn district_capacity(population: u32, newcomers: u32, share: f64) -> u32 {
     if ok(p) { p } else { 0 }
 }
 
+/// The earlier proposal of a household when re-planning (`--previous`).
+fn proposal(inputs: &Inputs, h: HouseholdId) -> Option<&crate::model::Proposal> {
+    inputs
+        .decisions
+        .previous
+        .as_ref()
+        .and_then(|p| p.proposals[h.index()].as_ref())
+}
+
+/// The objective coefficient of the pair (household, permanent option): the
+/// reward for the persons housed and the temporary days saved, less travel,
+/// empty rent and spare rooms; when re-planning, keeping the earlier
+/// proposal earns back its `changed_proposal` cost (counted in the constant).
+#[must_use]
+pub fn pair_cost(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    h: &Household,
+    o: &crate::candidates::PermanentOption,
+) -> f64 {
+    let w = &scenario.weights;
+    let horizon = scenario.horizon_days;
+    let t = h.initial().household_type();
+    let persons = h.final_in(horizon).persons();
+    let u = inputs.unit(o.unit);
+    let saved = person_days(h, o.move_in, horizon);
+    let empty_days = (o.move_in - u.available_from.max(0)).max(0) as f64;
+    let kept = proposal(inputs, h.id).is_some_and(|p| p.unit == Some(o.unit));
+    -w.permanent_person.of(t) * f64::from(persons) - w.temporary_person_day.of(t) * saved
+        + w.travel_minute * o.travel_min.unwrap_or(0.0)
+        + w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH
+        + w.spare_room * f64::from(o.spare_rooms)
+        - if kept { w.changed_proposal } else { 0.0 }
+}
+
 /// Builds the model of a scenario from its candidates.
 #[must_use]
 pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Model {
@@ -118,14 +153,12 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
             let day_weight = w.temporary_person_day.of(t);
             constant += day_weight * person_days(h, c.arrival, horizon);
             let persons = h.final_in(horizon).persons();
+            if proposal(inputs, h.id).is_some() {
+                constant += w.changed_proposal;
+            }
             for o in &c.permanent {
                 let u = inputs.unit(o.unit);
-                let saved = person_days(h, o.move_in, horizon);
-                let empty_days = (o.move_in - u.available_from.max(0)) as f64;
-                let cost = -w.permanent_person.of(t) * f64::from(persons) - day_weight * saved
-                    + w.travel_minute * o.travel_min.unwrap_or(0.0)
-                    + w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH
-                    + w.spare_room * f64::from(o.spare_rooms);
+                let cost = pair_cost(inputs, scenario, h, o);
                 if let Some((pin, Ok(()))) = c.pin
                     && pin == o.unit
                 {

@@ -81,6 +81,22 @@ pub struct Household {
     pub language_school: Option<PlaceId>,
     pub work_place: Option<PlaceId>,
     pub locked_unit: Option<UnitId>,
+    /// A partial pin (`--pin H=district:D`): a permanent home in this district.
+    pub locked_district: Option<DistrictId>,
+    /// Where the pin (`locked_unit` or `locked_district`) comes from.
+    pub pin_origin: PinOrigin,
+}
+
+/// Who pinned a household, which decides what happens when the pin breaks a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PinOrigin {
+    /// `locked_unit` in the households file: a refused pin is explained in the plan.
+    #[default]
+    File,
+    /// `--pin` on the command line: a refused pin stops the run (unless `--force`).
+    CommandLine,
+    /// Moved in before the scenario's start according to `--previous`: a fact, forced.
+    MovedIn,
 }
 
 impl Household {
@@ -254,6 +270,39 @@ pub struct Inputs {
     pub places: Vec<Place>,
     /// The transport network, when the scenario names one.
     pub network: Option<crate::network::Network>,
+    /// The officer's decisions from the command line (`--force`, `--previous`).
+    pub decisions: Decisions,
+}
+
+/// What the officer decided outside the input files.
+#[derive(Debug, Clone, Default)]
+pub struct Decisions {
+    /// `--force REASON`: pins that break a rule about the household and its
+    /// own home (size, affordability, forbidden district, accessibility,
+    /// travel) are honoured anyway, with this reason recorded.
+    pub force: Option<String>,
+    /// `--previous DIR`: the earlier proposal of each household (by household).
+    pub previous: Option<PreviousPlan>,
+}
+
+/// The permanent homes an earlier plan proposed.
+#[derive(Debug, Clone, Default)]
+pub struct PreviousPlan {
+    /// The directory it was read from, as given.
+    pub dir: String,
+    /// One entry per household of this scenario (`None`: no earlier proposal).
+    pub proposals: Vec<Option<Proposal>>,
+    /// Households of the earlier plan that are not in this scenario.
+    pub dropped: Vec<String>,
+}
+
+/// An earlier proposal: this dwelling from this day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// `None`: the dwelling is no longer in the housing file.
+    pub unit: Option<UnitId>,
+    pub unit_name: String,
+    pub from: Day,
 }
 
 impl Inputs {

@@ -1,22 +1,30 @@
 //! The stages glued together: scenario → plan → figures. No file I/O here;
 //! `load` and `export` are called by the binary around it.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::candidates;
 use crate::evaluate::{self, HouseholdRow, Quality, Summary};
 use crate::milp;
-use crate::model::Inputs;
+use crate::model::{Inputs, PinOrigin};
+use crate::pins;
 use crate::scenario::Scenario;
 use crate::solve::{self, Order, Plan, Strategy, optimise};
 use crate::travel::TravelTimes;
 
 /// How to plan.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub strategy: Strategy,
     /// Stop the optimising engine after this long, with the best plan so far.
     pub time_limit: Option<Duration>,
+    /// `--pin HOUSEHOLD=DWELLING` or `HOUSEHOLD=district:ID`.
+    pub pins: Vec<String>,
+    /// `--force REASON`: honour pins that break a forceable rule.
+    pub force: Option<String>,
+    /// `--previous DIR`: keep the earlier plan's proposals where possible.
+    pub previous: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -24,8 +32,74 @@ impl Default for Options {
         Self {
             strategy: Strategy::Optimise,
             time_limit: None,
+            pins: Vec::new(),
+            force: None,
+            previous: None,
         }
     }
+}
+
+/// Applies the officer's decisions of `options` (pins, force, previous plan)
+/// to loaded inputs, before [`plan`].
+///
+/// # Errors
+/// An unknown household, dwelling or district in a pin, or an unreadable
+/// previous plan.
+pub fn decide(
+    inputs: &mut Inputs,
+    scenario: &Scenario,
+    options: &Options,
+) -> Result<(), pins::DecisionError> {
+    if let Some(dir) = &options.previous {
+        let previous = pins::read_previous(dir, inputs, scenario)?;
+        inputs.decisions.previous = Some(previous);
+    }
+    pins::apply_pins(inputs, &options.pins)?;
+    inputs.decisions.force.clone_from(&options.force);
+    Ok(())
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// A pin from the command line breaks a rule and `--force` was not given.
+    #[error("{0}")]
+    PinRefused(String),
+    /// A broken internal invariant (a bug).
+    #[error(transparent)]
+    Invariant(#[from] InvariantError),
+}
+
+/// Command-line pins the rules refuse, one line each.
+fn refused_pins(inputs: &Inputs, candidates: &candidates::Candidates) -> Vec<String> {
+    let mut lines = Vec::new();
+    for h in &inputs.households {
+        if h.pin_origin != PinOrigin::CommandLine {
+            continue;
+        }
+        let c = candidates.of(h.id);
+        let (target, reason, partial) = match (c.pin, c.pin_district) {
+            (_, Some((d, Err(r)))) => (format!("district:{}", inputs.district(d).label), r, true),
+            (Some((u, Err(r))), _) => (inputs.unit(u).name.clone(), r, false),
+            _ => continue,
+        };
+        let hint = if partial {
+            "; a district pin cannot be forced: pin a dwelling (HOUSEHOLD=DWELLING) with --force to override a rule"
+        } else if reason.forceable() && inputs.decisions.force.is_none() {
+            "; add --force REASON to place the household there anyway (the reason is recorded in the plan)"
+        } else if reason.forceable() {
+            ""
+        } else {
+            "; this rule cannot be forced"
+        };
+        lines.push(format!(
+            "--pin {}={target} refused: rule {} ({}){hint}",
+            h.name,
+            reason.code(),
+            reason.words()
+        ));
+    }
+    lines
 }
 
 /// A finished plan with its figures.
@@ -44,16 +118,21 @@ pub struct InvariantError(String);
 /// Plans validated inputs and checks the plan's invariants.
 ///
 /// # Errors
-/// When a household is missing from the plan or appears twice (a bug).
+/// A command-line pin the rules refuse (without `--force`), or a household
+/// missing from the plan or appearing twice (a bug).
 pub fn plan(
     inputs: &Inputs,
     scenario: &Scenario,
     options: &Options,
     progress: &mut dyn FnMut(&optimise::Progress),
-) -> Result<Outcome, InvariantError> {
+) -> Result<Outcome, PlanError> {
     let started = Instant::now();
     let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
     let candidates = candidates::build(inputs, scenario, &travel);
+    let refused = refused_pins(inputs, &candidates);
+    if !refused.is_empty() {
+        return Err(PlanError::PinRefused(refused.join("\n")));
+    }
     let model = milp::build(inputs, scenario, &candidates);
     let districts = inputs.districts.len();
     let (plan, bound, iterations) = match options.strategy {
@@ -86,15 +165,34 @@ pub fn plan(
     let final_pairs: Vec<usize> = chosen_pairs(&model, &plan).into_iter().flatten().collect();
     let objective = model.objective(&final_pairs, districts);
     let seconds = started.elapsed().as_secs_f64();
-    let rows = evaluate::rows(inputs, scenario, &travel, &plan);
+    let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
+    let (cells, pin_report, replanning) =
+        pins::report(inputs, scenario, &travel, &candidates, &plan);
+    for (row, (pin, previous)) in rows.iter_mut().zip(cells) {
+        row.pin = pin;
+        row.previous = previous;
+    }
     let quality = Quality {
         objective,
         bound,
         iterations,
         solve_seconds: seconds,
     };
-    let summary = evaluate::summarise(inputs, scenario, &plan, &rows, travel.method(), quality);
+    let mut summary = evaluate::summarise(inputs, scenario, &plan, &rows, travel.method(), quality);
+    summary.pins = pin_report;
+    summary.replanning = replanning;
+    summary.run = evaluate::Run {
+        scenario_file: std::fs::canonicalize(&scenario.path)
+            .unwrap_or_else(|_| scenario.path.clone())
+            .display()
+            .to_string(),
+        strategy: options.strategy.as_str().to_string(),
+        time_limit_s: options.time_limit.map(|t| t.as_secs_f64()),
+        pins: options.pins.clone(),
+        force: options.force.clone(),
+        previous: options.previous.as_ref().map(|p| p.display().to_string()),
+    };
     Ok(Outcome {
         plan,
         rows,

@@ -282,6 +282,9 @@ pub struct Weights {
     pub empty_rent_dkk: f64,
     /// Cost per room beyond what the size rule needs.
     pub spare_room: f64,
+    /// Re-planning (`--previous`): cost per earlier proposal of a permanent
+    /// home that the new plan does not keep.
+    pub changed_proposal: f64,
 }
 
 impl Default for Weights {
@@ -301,6 +304,7 @@ impl Default for Weights {
             travel_minute: 2.0,
             empty_rent_dkk: 0.01,
             spare_room: 20.0,
+            changed_proposal: 1000.0,
         }
     }
 }

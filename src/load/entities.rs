@@ -828,6 +828,8 @@ pub fn households(
                 language_school,
                 work_place,
                 locked_unit,
+                locked_district: None,
+                pin_origin: crate::model::PinOrigin::File,
             });
         }
     }

@@ -618,6 +618,22 @@ fn place_one(
 
 /// A pin the plan does not follow is always explained, naming the pinned unit.
 fn explain_pin(inputs: &Inputs, c: &HouseholdCandidates, mut placement: Placement) -> Placement {
+    if let (None, Some((d, Err(reason)))) = (&c.pin, &c.pin_district) {
+        let rest = placement
+            .explanation
+            .as_ref()
+            .map(|e| format!("; {}", e.words))
+            .unwrap_or_default();
+        placement.explanation = Some(Explanation {
+            reason: Reason::Pin,
+            words: format!(
+                "pin to district {} not followed: no dwelling there can be used (most often: {}){rest}",
+                inputs.district(*d).label,
+                reason.words()
+            ),
+        });
+        return placement;
+    }
     let Some((pin, verdict)) = &c.pin else {
         return placement;
     };

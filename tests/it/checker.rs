@@ -165,7 +165,93 @@ pub fn check_plan(scenario_path: &Path, out_dir: &Path) -> Vec<String> {
     };
     let mut v = Vec::new();
     check(&sc, &inputs, &plan, &mut v);
+    let forced = forced_exemptions(&inputs, &plan, out_dir, &mut v);
+    v.retain(|violation| {
+        let Some((rule, rest)) = violation.split_once(": ") else {
+            return true;
+        };
+        let id = rest.split([' ', ':']).next().unwrap_or("");
+        !forced.contains(&(id.to_string(), rule.to_string()))
+    });
     v
+}
+
+/// The rules an officer forced (`--force`) for pinned households: the pairs
+/// (household, rule) whose violations the plan may contain. An exemption is
+/// accepted only for a pinned household in its pinned dwelling, for a rule
+/// about the household and its own home, with a reason recorded in
+/// summary.json; anything else is itself a violation.
+fn forced_exemptions(
+    inputs: &Inputs,
+    plan: &[HashMap<String, String>],
+    out_dir: &Path,
+    v: &mut Vec<String>,
+) -> std::collections::HashSet<(String, String)> {
+    const FORCEABLE: [&str; 5] = [
+        "size",
+        "affordability",
+        "accessibility",
+        "forbidden_district",
+        "travel",
+    ];
+    let mut out = std::collections::HashSet::new();
+    let summary: Value = std::fs::read_to_string(out_dir.join("summary.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    let run = &summary["run"];
+    let reason = run["force"].as_str().unwrap_or("").trim().to_string();
+    let mut pins: HashMap<String, String> = inputs
+        .households
+        .iter()
+        .filter_map(|h| h.locked_unit.clone().map(|u| (h.id.clone(), u)))
+        .collect();
+    for p in run["pins"].as_array().into_iter().flatten() {
+        if let Some((h, u)) = p.as_str().and_then(|p| p.split_once('=')) {
+            pins.insert(h.to_string(), u.to_string());
+        }
+    }
+    for r in plan {
+        let Some(cell) = r.get("pin").filter(|c| c.starts_with("forced")) else {
+            continue;
+        };
+        let id = r.get("household_id").cloned().unwrap_or_default();
+        let Some(rules) = cell
+            .strip_prefix("forced (")
+            .and_then(|c| c.split_once(')'))
+            .map(|(rules, _)| rules)
+        else {
+            v.push(format!(
+                "pin: {id} pin cell {cell:?} is not `forced (rules): reason`"
+            ));
+            continue;
+        };
+        let home = r
+            .get("perm_unit")
+            .filter(|u| !u.is_empty())
+            .or(r.get("temp_unit"));
+        if reason.is_empty() || !cell.ends_with(&reason) {
+            v.push(format!("pin: {id} forced without the run's --force reason"));
+            continue;
+        }
+        if pins.get(&id) != home {
+            v.push(format!(
+                "pin: {id} forced into {home:?}, but pinned to {:?}",
+                pins.get(&id)
+            ));
+            continue;
+        }
+        for rule in rules.split(", ") {
+            if FORCEABLE.contains(&rule) {
+                out.insert((id.clone(), rule.to_string()));
+            } else {
+                v.push(format!(
+                    "pin: {id} forced past rule {rule}, which may not be forced"
+                ));
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------- loading ---

@@ -14,6 +14,7 @@ mod gpkg_in;
 mod model;
 mod network;
 mod oracle;
+mod pins;
 mod properties;
 mod real_herning;
 mod rules;

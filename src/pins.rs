@@ -1,0 +1,405 @@
+//! The officer's decisions from the command line, applied to loaded inputs:
+//! `--pin HOUSEHOLD=DWELLING`, `--pin HOUSEHOLD=district:ID`, `--force
+//! REASON` and `--previous DIR` (the earlier plan whose proposals a re-plan
+//! keeps where it can, and whose moved-in households it treats as fixed).
+//!
+//! What a pin means to the rules lives in [`crate::candidates`]; this module
+//! only resolves names to ids and reads the earlier plan.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::load::findings::closest;
+use crate::model::{Inputs, PinOrigin, PreviousPlan, Proposal};
+use crate::scenario::Scenario;
+
+/// A problem with a `--pin` or `--previous` argument, in the officer's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DecisionError(pub String);
+
+fn suggestion<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, names).map_or(String::new(), |c| format!(" (did you mean {c}?)"))
+}
+
+/// Applies `--pin` arguments: each overrides the household's `locked_unit`.
+///
+/// # Errors
+/// Every malformed pin and every unknown household, dwelling or district,
+/// one line each.
+pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionError> {
+    let households: HashMap<&str, usize> = inputs
+        .households
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.name.as_str(), i))
+        .collect();
+    let units: HashMap<&str, _> = inputs
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.id))
+        .collect();
+    let districts: HashMap<&str, _> = inputs
+        .districts
+        .iter()
+        .map(|d| (d.label.as_str(), d.id))
+        .collect();
+    let mut problems = Vec::new();
+    let mut resolved = Vec::new();
+    for pin in pins {
+        let Some((household, target)) = pin.split_once('=') else {
+            problems.push(format!(
+                "--pin {pin}: expected HOUSEHOLD=DWELLING or HOUSEHOLD=district:DISTRICT"
+            ));
+            continue;
+        };
+        let (household, target) = (household.trim(), target.trim());
+        let Some(&h) = households.get(household) else {
+            problems.push(format!(
+                "--pin {pin}: no household {household} in the households file{}",
+                suggestion(household, households.keys().copied())
+            ));
+            continue;
+        };
+        if let Some(district) = target.strip_prefix("district:") {
+            match districts.get(district) {
+                Some(&d) => resolved.push((h, None, Some(d))),
+                None => problems.push(format!(
+                    "--pin {pin}: no district {district} in the districts file{}",
+                    suggestion(district, districts.keys().copied())
+                )),
+            }
+        } else {
+            match units.get(target) {
+                Some(&u) => resolved.push((h, Some(u), None)),
+                None => problems.push(format!(
+                    "--pin {pin}: no dwelling {target} in the housing file{}",
+                    suggestion(target, units.keys().copied())
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(DecisionError(problems.join("\n")));
+    }
+    for (h, unit, district) in resolved {
+        let h = &mut inputs.households[h];
+        h.locked_unit = unit;
+        h.locked_district = district;
+        h.pin_origin = PinOrigin::CommandLine;
+    }
+    Ok(())
+}
+
+/// Reads the permanent homes proposed by an earlier plan (`DIR/plan.csv`,
+/// standard or Danish Excel dialect). A household that moved in before the
+/// scenario's start is pinned to its home as a fact ([`PinOrigin::MovedIn`]).
+///
+/// # Errors
+/// When `DIR/plan.csv` cannot be read or is not a plan.
+pub fn read_previous(
+    dir: &Path,
+    inputs: &mut Inputs,
+    scenario: &Scenario,
+) -> Result<PreviousPlan, DecisionError> {
+    let path = dir.join("plan.csv");
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| {
+        DecisionError(format!(
+            "--previous {}: cannot read {shown}: {e}; expected the output directory of an earlier `boligplan plan`",
+            dir.display()
+        ))
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = if header.contains(';') { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let columns = reader
+        .headers()
+        .map_err(|e| DecisionError(format!("{shown}: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        columns.iter().position(|c| c == name).ok_or_else(|| {
+            DecisionError(format!(
+                "{shown}: no column {name}, expected the plan.csv of an earlier `boligplan plan`"
+            ))
+        })
+    };
+    let (c_id, c_unit, c_from) = (col("household_id")?, col("perm_unit")?, col("perm_from")?);
+    let households: HashMap<&str, usize> = inputs
+        .households
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.name.as_str(), i))
+        .collect();
+    let units: HashMap<&str, _> = inputs
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.id))
+        .collect();
+    let mut previous = PreviousPlan {
+        dir: dir.display().to_string(),
+        proposals: vec![None; inputs.households.len()],
+        dropped: Vec::new(),
+    };
+    let mut moved_in = Vec::new();
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| DecisionError(format!("{shown}: {e}")))?;
+        let id = record.get(c_id).unwrap_or("").trim();
+        let unit = record.get(c_unit).unwrap_or("").trim();
+        let from = record.get(c_from).unwrap_or("").trim();
+        let Some(&h) = households.get(id) else {
+            previous.dropped.push(id.to_string());
+            continue;
+        };
+        if unit.is_empty() {
+            continue;
+        }
+        let date = NaiveDate::parse_from_str(from, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(from, "%d-%m-%Y"))
+            .map_err(|_| {
+                DecisionError(format!(
+                    "{shown}, line {}, field perm_from: found {from:?}, expected a date (YYYY-MM-DD)",
+                    line + 2
+                ))
+            })?;
+        let day = scenario.day(date);
+        previous.proposals[h] = Some(Proposal {
+            unit: units.get(unit).copied(),
+            unit_name: unit.to_string(),
+            from: day,
+        });
+        if day < 0
+            && let Some(&u) = units.get(unit)
+        {
+            moved_in.push((h, u));
+        }
+    }
+    for (h, u) in moved_in {
+        let h = &mut inputs.households[h];
+        h.locked_unit = Some(u);
+        h.locked_district = None;
+        h.pin_origin = PinOrigin::MovedIn;
+    }
+    Ok(previous)
+}
+
+/// A pin honoured against a rule (`--force`, or moved in already).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct ForcedPin {
+    pub household: String,
+    pub unit: String,
+    /// The codes of the rules the pin breaks.
+    pub rules: Vec<&'static str>,
+    pub reason: String,
+}
+
+/// What became of the pins, for `summary.json`.
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+pub struct PinReport {
+    /// Households with a pin (file, command line or moved in).
+    pub pinned: u32,
+    pub followed: u32,
+    pub not_followed: u32,
+    pub forced: Vec<ForcedPin>,
+}
+
+/// One earlier proposal the new plan does not keep.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Change {
+    pub household: String,
+    pub before: String,
+    /// The new permanent home, if any.
+    pub after: Option<String>,
+    pub reason_code: &'static str,
+    pub why: String,
+}
+
+/// How a re-plan relates to the earlier plan (`--previous`).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Replanning {
+    pub previous: String,
+    /// Households of this scenario with an earlier permanent proposal.
+    pub earlier_proposals: u32,
+    pub kept: u32,
+    pub changed: Vec<Change>,
+    /// Households of the earlier plan no longer in the households file.
+    pub households_gone: Vec<String>,
+}
+
+/// The `pin` and `previous` cells of one household in `plan.csv`.
+pub type Cells = (Option<String>, Option<String>);
+
+/// The `pin` and `previous` cells of each household, the pin report and,
+/// when re-planning, the changes to earlier proposals with their reasons.
+#[must_use]
+pub fn report(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &crate::travel::TravelTimes,
+    candidates: &crate::candidates::Candidates,
+    plan: &crate::solve::Plan,
+) -> (Vec<Cells>, PinReport, Option<Replanning>) {
+    use crate::candidates::{Reason, static_verdict};
+    let horizon = scenario.horizon_days;
+    let mut pins = PinReport::default();
+    let mut cells = Vec::with_capacity(plan.placements.len());
+    // Who holds each dwelling in the new plan, and persons per district.
+    let mut holder = vec![None; inputs.units.len()];
+    let mut district_persons = vec![0u32; inputs.districts.len()];
+    let mut building: HashMap<&str, u32> = HashMap::new();
+    for p in &plan.placements {
+        if let Some(home) = p.permanent {
+            holder[home.unit.index()] = Some(p.household);
+            let u = inputs.unit(home.unit);
+            if let Some(d) = u.district {
+                district_persons[d.index()] += inputs.households[p.household.index()]
+                    .final_in(horizon)
+                    .persons();
+            }
+            *building.entry(u.building.as_str()).or_default() += 1;
+        }
+    }
+    let mut replanning = inputs.decisions.previous.as_ref().map(|prev| Replanning {
+        previous: prev.dir.clone(),
+        earlier_proposals: 0,
+        kept: 0,
+        changed: Vec::new(),
+        households_gone: prev.dropped.clone(),
+    });
+    for (h, p) in inputs.households.iter().zip(&plan.placements) {
+        let c = candidates.of(h.id);
+        let home = p.permanent.map(|home| home.unit);
+        let temp = p.temporary.map(|t| t.unit);
+        let pin_cell = match (c.pin, c.pin_district) {
+            (None, None) => None,
+            (pin, district) => {
+                pins.pinned += 1;
+                let followed = match (pin, district) {
+                    (Some((u, Ok(()))), _) => home == Some(u) || temp == Some(u),
+                    _ => false,
+                };
+                if followed {
+                    pins.followed += 1;
+                } else {
+                    pins.not_followed += 1;
+                }
+                let unit = pin.map(|(u, _)| u);
+                Some(if followed && !c.forced.is_empty() {
+                    let reason = if h.pin_origin == PinOrigin::MovedIn {
+                        "moved in before the plan's start (--previous)".to_string()
+                    } else {
+                        inputs.decisions.force.clone().unwrap_or_default()
+                    };
+                    let rules: Vec<&'static str> = c.forced.iter().map(|r| r.code()).collect();
+                    pins.forced.push(ForcedPin {
+                        household: h.name.clone(),
+                        unit: unit
+                            .map(|u| inputs.unit(u).name.clone())
+                            .unwrap_or_default(),
+                        rules: rules.clone(),
+                        reason: reason.clone(),
+                    });
+                    format!("forced ({}): {reason}", rules.join(", "))
+                } else if followed {
+                    "followed".to_string()
+                } else {
+                    "not followed".to_string()
+                })
+            }
+        };
+        let mut previous_cell = None;
+        if let (Some(r), Some(prev)) = (replanning.as_mut(), inputs.decisions.previous.as_ref())
+            && let Some(proposal) = &prev.proposals[h.id.index()]
+        {
+            r.earlier_proposals += 1;
+            if proposal.unit.is_some() && proposal.unit == home {
+                r.kept += 1;
+                previous_cell = Some("kept".to_string());
+            } else {
+                let (code, why) = match proposal.unit {
+                    None => (
+                        "withdrawn",
+                        format!(
+                            "dwelling {} is no longer in the housing file",
+                            proposal.unit_name
+                        ),
+                    ),
+                    Some(u) => {
+                        let unit = inputs.unit(u);
+                        match static_verdict(inputs, scenario, travel, h, c.arrival, unit) {
+                            Err(reason) => (reason.code(), reason.words().to_string()),
+                            Ok(()) => match holder[u.index()] {
+                                Some(other) => {
+                                    let other = &inputs.households[other.index()];
+                                    let pinned = candidates
+                                        .of(other.id)
+                                        .pin
+                                        .is_some_and(|(p, v)| p == u && v.is_ok());
+                                    (
+                                        Reason::Taken.code(),
+                                        format!(
+                                            "given to {}{}",
+                                            other.name,
+                                            if pinned { " (pinned)" } else { "" }
+                                        ),
+                                    )
+                                }
+                                None if unit.district.is_some_and(|d| {
+                                    let district = inputs.district(d);
+                                    district_persons[d.index()] + h.final_in(horizon).persons()
+                                        > crate::milp::district_capacity(
+                                            district.population,
+                                            district.newcomers,
+                                            scenario.rules.max_district_share,
+                                        )
+                                }) =>
+                                {
+                                    (
+                                        Reason::DistrictCap.code(),
+                                        Reason::DistrictCap.words().to_string(),
+                                    )
+                                }
+                                None if building
+                                    .get(unit.building.as_str())
+                                    .copied()
+                                    .unwrap_or(0)
+                                    >= scenario.rules.max_households_per_building =>
+                                {
+                                    (
+                                        Reason::BuildingCap.code(),
+                                        Reason::BuildingCap.words().to_string(),
+                                    )
+                                }
+                                None => (
+                                    Reason::TradeOff.code(),
+                                    format!(
+                                        "free, but the new plan is better by more than the cost of a change ({} in the objective)",
+                                        scenario.weights.changed_proposal
+                                    ),
+                                ),
+                            },
+                        }
+                    }
+                };
+                r.changed.push(Change {
+                    household: h.name.clone(),
+                    before: proposal.unit_name.clone(),
+                    after: home.map(|u| inputs.unit(u).name.clone()),
+                    reason_code: code,
+                    why: why.clone(),
+                });
+                previous_cell = Some(format!("changed from {}: {why}", proposal.unit_name));
+            }
+        } else if replanning.is_some() && home.is_some() {
+            previous_cell = Some("new".to_string());
+        }
+        cells.push((pin_cell, previous_cell));
+    }
+    (cells, pins, replanning)
+}
