@@ -59,7 +59,7 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
         let Some(&h) = households.get(household) else {
             problems.push(format!(
                 "--pin {pin}: no household {household} in the households file{}",
-                suggestion(household, households.keys().copied())
+                suggestion(household, inputs.households.iter().map(|h| h.name.as_str()))
             ));
             continue;
         };
@@ -68,7 +68,7 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
                 Some(&d) => resolved.push((h, None, Some(d))),
                 None => problems.push(format!(
                     "--pin {pin}: no district {district} in the districts file{}",
-                    suggestion(district, districts.keys().copied())
+                    suggestion(district, inputs.districts.iter().map(|d| d.label.as_str()))
                 )),
             }
         } else {
@@ -76,7 +76,7 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
                 Some(&u) => resolved.push((h, Some(u), None)),
                 None => problems.push(format!(
                     "--pin {pin}: no dwelling {target} in the housing file{}",
-                    suggestion(target, units.keys().copied())
+                    suggestion(target, inputs.units.iter().map(|u| u.name.as_str()))
                 )),
             }
         }

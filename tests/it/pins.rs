@@ -115,7 +115,7 @@ fn a_pin_that_breaks_a_rule_is_refused_with_the_rule_named() {
 }
 
 #[test]
-fn unknown_names_in_a_pin_are_usage_errors_with_a_suggestion() {
+fn unknown_names_in_a_pin_are_refused_with_a_suggestion() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let o = plan_with(
@@ -132,7 +132,7 @@ fn unknown_names_in_a_pin_are_usage_errors_with_a_suggestion() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("no household H0044 in the households file (did you mean H044?)"),
+        err.contains("no household H0044 in the households file (did you mean H004?)"),
         "{err}"
     );
     assert!(
@@ -195,4 +195,133 @@ fn force_does_not_override_a_cap() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("--pin H006=P001 refused: rule taken"), "{err}");
     assert!(err.contains("cannot be forced"), "{err}");
+}
+
+/// A copy of the demo (scenario + data) in `dir`, so the test can edit it.
+fn demo_copy(dir: &Path) -> PathBuf {
+    crate::copy_dir(&repo().join("data/demo"), &dir.join("data/demo"));
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    std::fs::copy(demo(), dir.join("scenarios/demo.toml")).unwrap();
+    dir.join("scenarios/demo.toml")
+}
+
+fn plan_scenario(scenario: &Path, out: &Path, args: &[&str]) {
+    let o = bin()
+        .arg("plan")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let violations = checker::check_plan(scenario, out);
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+/// Earlier permanent proposals that `after` does not keep, counted from the
+/// two plan.csv files.
+fn changed_proposals(before: &Path, after: &Path) -> Vec<String> {
+    let (a, b) = (read_plan(before), read_plan(after));
+    let mut changed: Vec<String> = a
+        .values()
+        .filter(|r| !r["perm_unit"].is_empty())
+        .filter(|r| b[&r["household_id"]]["perm_unit"] != r["perm_unit"])
+        .map(|r| r["household_id"].clone())
+        .collect();
+    changed.sort();
+    changed
+}
+
+#[test]
+fn one_added_household_changes_at_most_one_earlier_proposal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = demo_copy(tmp.path());
+    let first = tmp.path().join("first");
+    plan_scenario(&scenario, &first, &[]);
+    // A family of four arriving in March, with no pin.
+    let households = tmp.path().join("data/demo/households.csv");
+    let mut text = std::fs::read_to_string(&households).unwrap();
+    text.push_str("H081,2,2,2026-03-02,,,,,false,,,\n");
+    std::fs::write(&households, text).unwrap();
+
+    let again = tmp.path().join("again");
+    plan_scenario(&scenario, &again, &["--previous", first.to_str().unwrap()]);
+    let changed = changed_proposals(&first, &again);
+    assert!(changed.len() <= 1, "changed: {changed:?}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(again.join("summary.json")).unwrap())
+            .unwrap();
+    let r = &summary["replanning"];
+    let reported: Vec<String> = r["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["household"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reported, changed, "summary and plan.csv disagree");
+    assert_eq!(
+        r["kept"].as_u64().unwrap() + reported.len() as u64,
+        r["earlier_proposals"].as_u64().unwrap()
+    );
+    for c in r["changed"].as_array().unwrap() {
+        assert!(!c["why"].as_str().unwrap().is_empty(), "{c}");
+    }
+    let plan = read_plan(&again);
+    for id in &changed {
+        assert!(
+            plan[id]["previous"].starts_with("changed from "),
+            "{:?}",
+            plan[id]
+        );
+    }
+
+    // Without --previous the planner is free to reshuffle, and does more.
+    let free = tmp.path().join("free");
+    plan_scenario(&scenario, &free, &[]);
+    assert!(
+        changed_proposals(&first, &free).len() > changed.len(),
+        "the change penalty should matter on the demo"
+    );
+}
+
+#[test]
+fn households_moved_in_before_the_start_keep_their_homes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = demo_copy(tmp.path());
+    let first = tmp.path().join("first");
+    plan_scenario(&scenario, &first, &[]);
+    // A month later: whoever moved in during January is living there.
+    let toml = std::fs::read_to_string(&scenario).unwrap();
+    let later = toml.replace("start = \"2026-01-01\"", "start = \"2026-02-01\"");
+    assert_ne!(later, toml, "the demo's start date moved; update the test");
+    std::fs::write(&scenario, later).unwrap();
+    let again = tmp.path().join("again");
+    plan_scenario(&scenario, &again, &["--previous", first.to_str().unwrap()]);
+    let (a, b) = (read_plan(&first), read_plan(&again));
+    let moved_in: Vec<&String> = a
+        .keys()
+        .filter(|k| !a[*k]["perm_from"].is_empty() && a[*k]["perm_from"].as_str() < "2026-02-01")
+        .collect();
+    assert!(!moved_in.is_empty(), "nobody moved in during January");
+    for id in moved_in {
+        assert_eq!(b[id]["perm_unit"], a[id]["perm_unit"], "{id} lost its home");
+        assert!(!b[id]["pin"].is_empty(), "{id}: {:?}", b[id]);
+    }
+}
+
+#[test]
+fn a_previous_directory_that_is_not_a_plan_is_an_input_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = plan_with(&out, &["--previous", tmp.path().to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("plan.csv"), "{err}");
+    assert!(
+        err.contains("expected the output directory of an earlier `boligplan plan`"),
+        "{err}"
+    );
+    assert!(!out.exists());
 }
