@@ -35,6 +35,7 @@ pub mod network;
 pub mod pins;
 pub mod pipeline;
 pub mod scenario;
+pub mod simulate;
 pub mod solve;
 pub mod spread;
 pub mod travel;

@@ -85,6 +85,36 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Re-plan week by week with only what is known, and compare with the
+    /// hindsight plan (everything known in advance) and with fcfs.
+    Simulate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Days between re-plans: `week`, `day` or a number of days.
+        #[arg(long, default_value = "week", value_parser = parse_step)]
+        step: i64,
+        /// How many days before arrival the municipality learns of a household.
+        #[arg(long, default_value_t = 30)]
+        household_notice_days: i64,
+        /// How many days before a dwelling becomes available the municipality learns of it.
+        #[arg(long, default_value_t = 30)]
+        vacancy_notice_days: i64,
+        /// How each week's plan is made.
+        #[arg(long, default_value = "optimise", value_parser = ["optimise", "greedy"])]
+        strategy: String,
+        /// Subgradient steps of the engine per plan (default: the engine's own).
+        #[arg(long)]
+        max_iterations: Option<usize>,
+        /// Print the comparison as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write the rolling plan as plan outputs to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print nothing but the result and errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Load and check every input; print every problem.
     Validate {
         /// The scenario file (TOML).
@@ -118,6 +148,7 @@ fn main() -> ExitCode {
                 pins,
                 force,
                 previous,
+                max_iterations: None,
             };
             let dialect = export::CsvDialect::parse(&csv_dialect).expect("clap checked the value");
             plan(&scenario, &out, quiet, &options, dialect)
@@ -136,6 +167,26 @@ fn main() -> ExitCode {
             }
         }
         Command::Validate { scenario } => validate(&scenario),
+        Command::Simulate {
+            scenario,
+            step,
+            household_notice_days,
+            vacancy_notice_days,
+            strategy,
+            max_iterations,
+            json,
+            out,
+            quiet,
+        } => {
+            let settings = boligplan::simulate::Settings {
+                step_days: step,
+                household_notice_days,
+                vacancy_notice_days,
+                strategy: Strategy::parse(&strategy).expect("clap checked the value"),
+                max_iterations,
+            };
+            simulate(&scenario, &settings, json, out.as_deref(), quiet)
+        }
         Command::Compare { dirs, json, csv } => match boligplan::compare::compare(&dirs) {
             Ok(c) => {
                 let text = if json {
@@ -186,6 +237,76 @@ fn load_all(
         return None;
     }
     Some((scenario, inputs))
+}
+
+fn parse_step(s: &str) -> Result<i64, String> {
+    match s {
+        "week" => Ok(7),
+        "day" => Ok(1),
+        n => match n.parse::<i64>() {
+            Ok(d) if d > 0 => Ok(d),
+            _ => Err(format!(
+                "expected `week`, `day` or a number of days, found {n:?}"
+            )),
+        },
+    }
+}
+
+fn simulate(
+    path: &std::path::Path,
+    settings: &boligplan::simulate::Settings,
+    json: bool,
+    out: Option<&std::path::Path>,
+    quiet: bool,
+) -> ExitCode {
+    let Some((scenario, inputs)) = load_all(path, !quiet) else {
+        return ExitCode::from(1);
+    };
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} simulating step {pos}/{len}")
+                .expect("a valid template"),
+        );
+        bar
+    };
+    let mut progress = |k: usize, n: usize| {
+        bar.set_length(n as u64);
+        bar.set_position(k as u64);
+    };
+    let result = boligplan::simulate::simulate(&inputs, &scenario, settings, &mut progress);
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(3);
+        }
+    };
+    if let Some(out) = out
+        && let Err(e) = export::write_plan(
+            out,
+            &inputs,
+            &scenario,
+            &report.rolling_rows,
+            &report.rolling_summary,
+            export::CsvDialect::Standard,
+        )
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("the report serialises")
+        );
+    } else {
+        print!("{}", boligplan::simulate::render(&report));
+    }
+    ExitCode::SUCCESS
 }
 
 fn validate(path: &std::path::Path) -> ExitCode {

@@ -25,6 +25,8 @@ pub struct Options {
     pub force: Option<String>,
     /// `--previous DIR`: keep the earlier plan's proposals where possible.
     pub previous: Option<PathBuf>,
+    /// Subgradient steps of the engine (`None`: its default).
+    pub max_iterations: Option<usize>,
 }
 
 impl Default for Options {
@@ -35,6 +37,7 @@ impl Default for Options {
             pins: Vec::new(),
             force: None,
             previous: None,
+            max_iterations: None,
         }
     }
 }
@@ -141,9 +144,11 @@ pub fn plan(
         Strategy::Optimise => {
             let greedy = solve::greedy(inputs, scenario, &candidates);
             let start = chosen_pairs(&model, &greedy);
+            let default = optimise::Budget::default();
             let budget = optimise::Budget {
                 deadline: options.time_limit.map(|t| started + t),
-                ..optimise::Budget::default()
+                max_iterations: options.max_iterations.unwrap_or(default.max_iterations),
+                ..default
             };
             let solution = optimise::solve(&model, districts, &start, &budget, progress);
             let picks: Vec<_> = solution
@@ -216,7 +221,7 @@ pub fn chosen_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
 }
 
 /// Invariant: every input household appears exactly once, in input order.
-fn check_every_household_once(
+pub(crate) fn check_every_household_once(
     inputs: &Inputs,
     rows: &[HouseholdRow],
 ) -> Result<(), InvariantError> {

@@ -19,6 +19,7 @@ mod properties;
 mod real_herning;
 mod rules;
 mod scenarios;
+mod simulate;
 mod spread;
 mod validate;
 
