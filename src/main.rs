@@ -105,6 +105,11 @@ enum Command {
         /// Subgradient steps of the engine per plan (default: the engine's own).
         #[arg(long)]
         max_iterations: Option<usize>,
+        /// Plan each week with sampled future arrivals: the year's number of
+        /// households is known (the quota), their make-up and dates are drawn
+        /// from those known so far.
+        #[arg(long)]
+        sampled_futures: bool,
         /// Print the comparison as JSON.
         #[arg(long)]
         json: bool,
@@ -174,6 +179,7 @@ fn main() -> ExitCode {
             vacancy_notice_days,
             strategy,
             max_iterations,
+            sampled_futures,
             json,
             out,
             quiet,
@@ -184,6 +190,7 @@ fn main() -> ExitCode {
                 vacancy_notice_days,
                 strategy: Strategy::parse(&strategy).expect("clap checked the value"),
                 max_iterations,
+                sampled_futures,
             };
             simulate(&scenario, &settings, json, out.as_deref(), quiet)
         }

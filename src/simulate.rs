@@ -37,6 +37,12 @@ pub struct Settings {
     pub strategy: Strategy,
     /// Subgradient steps per weekly plan (`None`: the engine's default).
     pub max_iterations: Option<usize>,
+    /// Plan each week with sampled future arrivals: the year's number of
+    /// households is known (the municipal quota), their make-up and dates
+    /// are not; the households not yet known are drawn from those known so
+    /// far, on dates spread over the rest of the horizon. They hold back
+    /// dwellings that later families would need, and are never placed.
+    pub sampled_futures: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +53,7 @@ impl Default for Settings {
             vacancy_notice_days: 30,
             strategy: Strategy::Optimise,
             max_iterations: None,
+            sampled_futures: false,
         }
     }
 }
@@ -86,6 +93,7 @@ pub struct Report {
     pub household_notice_days: i64,
     pub vacancy_notice_days: i64,
     pub weekly_strategy: &'static str,
+    pub sampled_futures: bool,
     pub steps: usize,
     pub rolling: Figures,
     pub hindsight: Figures,
@@ -134,13 +142,14 @@ pub fn simulate(
         .enumerate()
     {
         progress(k, steps);
-        let (sub, index) = known_at(inputs, settings, &committed, t);
+        let (sub, index) = known_at(inputs, scenario, settings, &committed, t);
         if sub.households.is_empty() {
             continue;
         }
         let outcome = pipeline::plan(&sub, scenario, &options, &mut |_| {})?;
         for (p, &full) in outcome.plan.placements.iter().zip(&index) {
-            if committed[full].is_none()
+            if full != SAMPLED
+                && committed[full].is_none()
                 && let Some(home) = p.permanent
                 && home.from < t + step
             {
@@ -181,6 +190,7 @@ pub fn simulate(
         household_notice_days: settings.household_notice_days,
         vacancy_notice_days: settings.vacancy_notice_days,
         weekly_strategy: settings.strategy.as_str(),
+        sampled_futures: settings.sampled_futures,
         steps,
         rolling_of_hindsight: percentages(&rolling, &hindsight),
         fcfs_of_hindsight: percentages(&fcfs, &hindsight),
@@ -193,9 +203,14 @@ pub fn simulate(
     })
 }
 
-/// The scenario as known on day `t`, and the full index of each of its households.
+/// The index of a sampled future household, which has none in the full scenario.
+const SAMPLED: usize = usize::MAX;
+
+/// The scenario as known on day `t`, and the full index of each of its
+/// households ([`SAMPLED`] for a sampled future arrival).
 fn known_at(
     inputs: &Inputs,
+    scenario: &Scenario,
     settings: &Settings,
     committed: &[Option<Commitment>],
     t: Day,
@@ -237,8 +252,57 @@ fn known_at(
         households.push(h);
         index.push(i);
     }
+    if settings.sampled_futures {
+        sample_futures(inputs, scenario, settings, t, &mut households, &mut index);
+    }
     sub.households = households;
     (sub, index)
+}
+
+/// Adds the households not known on day `t` as draws from those known,
+/// arriving on evenly spread dates after the notice window (seeded by the
+/// scenario's seed and `t`: the same run gives the same draws).
+fn sample_futures(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    settings: &Settings,
+    t: Day,
+    households: &mut Vec<crate::model::Household>,
+    index: &mut Vec<usize>,
+) {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    let horizon = scenario.horizon_days;
+    let known_until = t + settings.household_notice_days;
+    let known: Vec<usize> = (0..inputs.households.len())
+        .filter(|&i| inputs.households[i].arrival <= known_until)
+        .collect();
+    let missing = inputs.households.len() - known.len();
+    if known.is_empty() || missing == 0 || known_until + 1 >= horizon {
+        return;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed ^ 0x5349_4d55);
+    rng.set_stream(u64::try_from(t).unwrap_or(0));
+    let window = horizon - known_until - 1;
+    for k in 0..missing {
+        let n = u64::try_from(known.len()).unwrap_or(1);
+        let draw = known[usize::try_from(rng.next_u64() % n).unwrap_or(0)];
+        let mut h = inputs.households[draw].clone();
+        let offset = (i64::try_from(k).unwrap_or(0) * 2 + 1) * window
+            / (2 * i64::try_from(missing).unwrap_or(1));
+        let shift = known_until + 1 + offset - h.arrival;
+        h.arrival += shift;
+        if let Some(r) = h.reunion.as_mut() {
+            r.day += shift;
+        }
+        h.name = format!("sampled-{k}");
+        h.locked_unit = None;
+        h.locked_district = None;
+        h.pin_origin = PinOrigin::File;
+        h.id = HouseholdId(to_u32(households.len()));
+        households.push(h);
+        index.push(SAMPLED);
+    }
 }
 
 /// The model's constant: everybody's weighted temporary person-days.
