@@ -33,6 +33,7 @@ pub mod milp;
 pub mod model;
 pub mod network;
 pub mod pipeline;
+pub mod report;
 pub mod scenario;
 pub mod solve;
 pub mod spread;
