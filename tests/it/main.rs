@@ -16,6 +16,7 @@ mod network;
 mod oracle;
 mod properties;
 mod real_herning;
+mod report;
 mod rules;
 mod scenarios;
 mod spread;
