@@ -39,6 +39,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: 3px 6px; text-align: lef
 th { background: #f2f2f2; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.group th { background: #e4e9f2; }
+table.figures { width: auto; min-width: 62%; }
+table.figures td:first-child { padding-right: 28px; }
 td.best { background: var(--best); font-weight: bold; }
 .cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 14px; }
 .card { border: 1px solid var(--rule); border-radius: 4px; padding: 6px 10px; min-width: 150px; flex: 1 1 150px; }

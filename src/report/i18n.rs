@@ -73,10 +73,15 @@ pub fn number(x: f64, decimals: usize, lang: Lang) -> String {
     out
 }
 
-/// A share (0.042) as a percentage (`4,2 %` / `4.2 %`).
+/// A share (0.042) as a percentage: `4,2 %` (Danish, with a space) /
+/// `4.2%` (English).
 #[must_use]
 pub fn percent(share: f64, decimals: usize, lang: Lang) -> String {
-    format!("{} %", number(share * 100.0, decimals, lang))
+    let n = number(share * 100.0, decimals, lang);
+    match lang {
+        Lang::Da => format!("{n} %"),
+        Lang::En => format!("{n}%"),
+    }
 }
 
 /// Whole Danish kroner: `12.345 kr.` / `DKK 12,345`.
@@ -172,7 +177,7 @@ texts! {
     TemporaryPersonDays => "Temporary person-days", "Persondage i midlertidigt ophold";
     MedianDisposable => "Median disposable amount after rent (DKK/month)", "Median rådighedsbeløb efter husleje (kr./md.)";
     MedianTravel => "Median travel time to language school (min)", "Median rejsetid til sprogskole (min.)";
-    CostTotal => "Municipal cost, total (DKK)", "Kommunal udgift i alt (kr.)";
+    CostTotal => "Municipal cost, total", "Kommunal udgift i alt";
     CostTemporary => "… of which temporary places", "… heraf midlertidige pladser";
     CostEmptyRent => "… of which empty rent", "… heraf tomgangsleje";
     MaxShareBefore => "Highest newcomer share in a district, before", "Højeste andel nytilkomne i et område, før";
@@ -309,7 +314,7 @@ mod tests {
         assert_eq!(number(12_345.6, 1, Lang::En), "12,345.6");
         assert_eq!(number(1_000.0, 2, Lang::En), "1,000.00");
         assert_eq!(number(-12.0, 0, Lang::En), "-12");
-        assert_eq!(percent(0.05, 0, Lang::En), "5 %");
+        assert_eq!(percent(0.05, 0, Lang::En), "5%");
         assert_eq!(dkk(9_760.4, Lang::En), "DKK 9,760");
     }
 
