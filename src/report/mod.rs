@@ -258,6 +258,9 @@ const MAX_DISTRICTS: usize = 20;
 
 /// The whole report as an HTML page.
 pub fn render(plans: &[PlanData], lang: Lang) -> Result<String, String> {
+    if plans.is_empty() {
+        return Err("no plans to report on".into());
+    }
     let mut body = String::new();
     header(plans, lang, &mut body);
     key_figures(plans, lang, &mut body);
