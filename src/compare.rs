@@ -410,7 +410,8 @@ fn cell(summary: &Value, spec: &Spec) -> Cell {
 }
 
 /// Which cells are the best of the row.
-fn best_of(values: &[Cell], direction: Direction) -> Vec<bool> {
+#[must_use]
+pub fn best_of(values: &[Cell], direction: Direction) -> Vec<bool> {
     let numbers: Vec<Option<f64>> = values
         .iter()
         .map(|c| match c {
@@ -439,7 +440,8 @@ fn best_of(values: &[Cell], direction: Direction) -> Vec<bool> {
 
 /// A column name per directory: its last component, or the whole path when
 /// two directories share a name.
-fn names(dirs: &[PathBuf]) -> Vec<String> {
+#[must_use]
+pub fn names(dirs: &[PathBuf]) -> Vec<String> {
     let short: Vec<String> = dirs
         .iter()
         .map(|d| {
@@ -462,7 +464,8 @@ fn names(dirs: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-fn read_summary(dir: &Path) -> Result<Value, CompareError> {
+/// Reads `DIR/summary.json` as JSON.
+pub fn read_summary(dir: &Path) -> Result<Value, CompareError> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path).map_err(|source| CompareError::Read {
         path: path.clone(),

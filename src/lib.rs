@@ -34,6 +34,7 @@ pub mod model;
 pub mod network;
 pub mod pins;
 pub mod pipeline;
+pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;

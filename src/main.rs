@@ -120,6 +120,18 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Write one self-contained HTML report (figures, map, charts, waiting list) of one or more plans.
+    Report {
+        /// Output directories of `boligplan plan`; several are shown side by side.
+        #[arg(required = true, num_args = 1..)]
+        dirs: Vec<PathBuf>,
+        /// The HTML file to write (replaced only when complete).
+        #[arg(long)]
+        out: PathBuf,
+        /// Language of labels and number formats: da (12.345,6) or en (12,345.6).
+        #[arg(long, default_value = "da", value_parser = ["da", "en"])]
+        lang: String,
+    },
     /// Load and check every input; print every problem.
     Validate {
         /// The scenario file (TOML).
@@ -193,6 +205,19 @@ fn main() -> ExitCode {
                 sampled_futures,
             };
             simulate(&scenario, &settings, json, out.as_deref(), quiet)
+        }
+        Command::Report { dirs, out, lang } => {
+            let lang = boligplan::report::i18n::Lang::parse(&lang).expect("clap checked the value");
+            match boligplan::report::write_report(&dirs, &out, lang) {
+                Ok(()) => {
+                    eprintln!("wrote {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Compare { dirs, json, csv } => match boligplan::compare::compare(&dirs) {
             Ok(c) => {

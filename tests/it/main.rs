@@ -17,6 +17,7 @@ mod oracle;
 mod pins;
 mod properties;
 mod real_herning;
+mod report;
 mod rules;
 mod scenarios;
 mod simulate;

@@ -1,0 +1,387 @@
+//! Reading a plan output directory: `summary.json` (through
+//! [`crate::compare`]), the district polygons and placement points of
+//! `plan.geojson` (projected to EPSG:25832), and the rows of `plan.csv`
+//! without their amounts (no income, benefit or rent is kept).
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::compare::CompareError;
+use crate::crs::{Crs, Transformer};
+
+/// Why a plan directory could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}: not a directory; expected the output directory of `boligplan plan`", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error(transparent)]
+    Summary(#[from] CompareError),
+    #[error("cannot read {}: {source}; expected the {what} that `boligplan plan` writes", path.display())]
+    Read {
+        path: PathBuf,
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{}: {message}", path.display())]
+    Format { path: PathBuf, message: String },
+}
+
+/// A ring of projected coordinates (EPSG:25832 metres).
+pub type Ring = Vec<(f64, f64)>;
+
+/// A district of `plan.geojson`: its polygons and the figures the map needs.
+/// Small counts are already suppressed there (README, Privacy), and the
+/// report uses them as they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct District {
+    pub id: String,
+    pub name: String,
+    pub flags: Vec<String>,
+    pub share_before: f64,
+    pub share_after: f64,
+    pub hot_spot: bool,
+    pub over_cap: bool,
+    /// Polygons, each a list of rings (the first the exterior), projected.
+    pub polygons: Vec<Vec<Ring>>,
+}
+
+/// A placement point of `plan.geojson`, projected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub x: f64,
+    pub y: f64,
+    pub status: String,
+}
+
+/// One row of `plan.csv`, without its amounts except the disposable amount
+/// of a permanent home (used only in the aggregate distribution).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Household {
+    pub id: String,
+    pub status: String,
+    pub household_type: String,
+    pub persons: u32,
+    pub temp_unit: Option<String>,
+    pub temp_from: Option<NaiveDate>,
+    pub temp_to: Option<NaiveDate>,
+    pub disposable: Option<f64>,
+    pub travel_minutes: Option<f64>,
+    pub reason: Option<String>,
+    pub reason_code: Option<String>,
+}
+
+/// Everything the report shows of one plan.
+#[derive(Debug, Clone)]
+pub struct PlanData {
+    /// Column name: the directory's name (its path when two share a name).
+    pub name: String,
+    pub summary: Value,
+    pub districts: Vec<District>,
+    pub placements: Vec<Placement>,
+    pub households: Vec<Household>,
+}
+
+impl PlanData {
+    /// First day of the plan, from the summary.
+    #[must_use]
+    pub fn start(&self) -> Option<NaiveDate> {
+        self.summary
+            .get("start")
+            .and_then(Value::as_str)
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    }
+
+    /// Days in the plan, from the summary.
+    #[must_use]
+    pub fn horizon_days(&self) -> Option<i64> {
+        self.summary.get("horizon_days").and_then(Value::as_i64)
+    }
+
+    /// A text field of the summary (`scenario`, `strategy`).
+    #[must_use]
+    pub fn text(&self, key: &str) -> String {
+        self.summary
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// Reads the plan directories, in order.
+pub fn read_plans(dirs: &[PathBuf]) -> Result<Vec<PlanData>, ReadError> {
+    let names = crate::compare::names(dirs);
+    dirs.iter()
+        .zip(names)
+        .map(|(dir, name)| read_plan(dir, name))
+        .collect()
+}
+
+fn read_plan(dir: &Path, name: String) -> Result<PlanData, ReadError> {
+    if !dir.is_dir() {
+        return Err(ReadError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    let summary = crate::compare::read_summary(dir)?;
+    let geojson_path = dir.join("plan.geojson");
+    let text = read(
+        &geojson_path,
+        "plan.geojson (RFC 7946 placements and districts)",
+    )?;
+    let (districts, placements) = parse_geojson(&text).map_err(|message| ReadError::Format {
+        path: geojson_path.clone(),
+        message,
+    })?;
+    let csv_path = dir.join("plan.csv");
+    let bytes = std::fs::read(&csv_path).map_err(|source| ReadError::Read {
+        path: csv_path.clone(),
+        what: "plan.csv (one row per household)",
+        source,
+    })?;
+    let households = parse_plan_csv(&bytes).map_err(|message| ReadError::Format {
+        path: csv_path.clone(),
+        message,
+    })?;
+    Ok(PlanData {
+        name,
+        summary,
+        districts,
+        placements,
+        households,
+    })
+}
+
+fn read(path: &Path, what: &'static str) -> Result<String, ReadError> {
+    std::fs::read_to_string(path).map_err(|source| ReadError::Read {
+        path: path.to_path_buf(),
+        what,
+        source,
+    })
+}
+
+/// The districts and placements of `plan.geojson`, projected to EPSG:25832.
+pub fn parse_geojson(text: &str) -> Result<(Vec<District>, Vec<Placement>), String> {
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| format!("found invalid JSON ({e}), expected a GeoJSON FeatureCollection"))?;
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or("found no `features` array, expected a GeoJSON FeatureCollection")?;
+    let t = Transformer::to_working(Crs::WGS84);
+    let project = |c: &Value, n: usize| -> Result<(f64, f64), String> {
+        let lon = c.get(0).and_then(Value::as_f64);
+        let lat = c.get(1).and_then(Value::as_f64);
+        match (lon, lat) {
+            (Some(lon), Some(lat)) => t.apply(lon, lat).map_err(|e| format!("feature {n}: {e}")),
+            _ => Err(format!(
+                "feature {n}: found the position {c}, expected [longitude, latitude]"
+            )),
+        }
+    };
+    let mut districts = Vec::new();
+    let mut placements = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let n = i + 1;
+        let props = f.get("properties").cloned().unwrap_or(Value::Null);
+        let geometry = f.get("geometry").cloned().unwrap_or(Value::Null);
+        let gtype = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+        let coords = geometry.get("coordinates").cloned().unwrap_or(Value::Null);
+        let text = |k: &str| props.get(k).and_then(Value::as_str).map(str::to_string);
+        match props.get("layer").and_then(Value::as_str) {
+            Some("placement") => {
+                if gtype != "Point" {
+                    return Err(format!(
+                        "feature {n}: found a {gtype} placement, expected a Point"
+                    ));
+                }
+                let (x, y) = project(&coords, n)?;
+                placements.push(Placement {
+                    x,
+                    y,
+                    status: text("status").unwrap_or_default(),
+                });
+            }
+            Some("district") => {
+                let polygons: Vec<&Value> = match (gtype, coords.as_array()) {
+                    ("MultiPolygon", Some(ps)) => ps.iter().collect(),
+                    ("Polygon", Some(_)) => vec![&coords],
+                    _ => {
+                        return Err(format!(
+                            "feature {n}: found a {gtype} district, expected a MultiPolygon"
+                        ));
+                    }
+                };
+                let mut projected = Vec::new();
+                for p in polygons {
+                    let mut rings = Vec::new();
+                    for ring in p.as_array().into_iter().flatten() {
+                        let positions = ring.as_array().ok_or(format!(
+                            "feature {n}: found a ring that is not an array of positions"
+                        ))?;
+                        rings.push(
+                            positions
+                                .iter()
+                                .map(|c| project(c, n))
+                                .collect::<Result<Ring, _>>()?,
+                        );
+                    }
+                    projected.push(rings);
+                }
+                let number = |k: &str| props.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+                let flag = |k: &str| props.get(k).and_then(Value::as_bool).unwrap_or(false);
+                districts.push(District {
+                    id: text("id").unwrap_or_else(|| format!("#{n}")),
+                    name: text("name").or_else(|| text("id")).unwrap_or_default(),
+                    flags: props
+                        .get("flags")
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    share_before: number("share_before"),
+                    share_after: number("share_after"),
+                    hot_spot: flag("hot_spot"),
+                    over_cap: flag("over_cap"),
+                    polygons: projected,
+                });
+            }
+            _ => {}
+        }
+    }
+    if districts.is_empty() {
+        return Err("found no district features (`layer` = \"district\"), expected the district polygons `boligplan plan` writes".into());
+    }
+    Ok((districts, placements))
+}
+
+/// The rows of `plan.csv`, in either dialect (`standard`, or `excel-da` with
+/// a byte-order mark, `;` and decimal commas). Income, housing benefit and
+/// rent are not read.
+pub fn parse_plan_csv(bytes: &[u8]) -> Result<Vec<Household>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let excel = first_line.contains(&b';') && !first_line.contains(&b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if excel { b';' } else { b',' })
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header: {e}"))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let required = |name: &str| {
+        column(name).ok_or_else(|| {
+            format!(
+                "found the columns {}, expected a `{name}` column",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            )
+        })
+    };
+    let id = required("household_id")?;
+    let status = required("status")?;
+    let optional = [
+        "household_type",
+        "persons",
+        "temp_unit",
+        "temp_from",
+        "temp_to",
+        "disposable",
+        "travel_minutes",
+        "reason",
+        "reason_code",
+    ]
+    .map(column);
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        let get = |c: Option<usize>| {
+            c.and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let number = |c: Option<usize>, field: &str| -> Result<Option<f64>, String> {
+            get(c)
+                .map(|s| {
+                    let s = if excel { s.replace(',', ".") } else { s };
+                    s.parse::<f64>().map_err(|_| {
+                        format!("line {line}: field `{field}`: found \"{s}\", expected a number")
+                    })
+                })
+                .transpose()
+        };
+        let date = |c: Option<usize>, field: &str| -> Result<Option<NaiveDate>, String> {
+            get(c)
+                .map(|s| {
+                    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+                        format!(
+                            "line {line}: field `{field}`: found \"{s}\", expected a date like 2026-01-31"
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let [
+            household_type,
+            persons,
+            temp_unit,
+            temp_from,
+            temp_to,
+            disposable,
+            travel,
+            reason,
+            reason_code,
+        ] = optional;
+        out.push(Household {
+            id: get(Some(id)).unwrap_or_default(),
+            status: get(Some(status)).unwrap_or_default(),
+            household_type: get(household_type).unwrap_or_default(),
+            persons: number(persons, "persons")?.map_or(0, |p| p as u32),
+            temp_unit: get(temp_unit),
+            temp_from: date(temp_from, "temp_from")?,
+            temp_to: date(temp_to, "temp_to")?,
+            disposable: number(disposable, "disposable")?,
+            travel_minutes: number(travel, "travel_minutes")?,
+            reason: get(reason),
+            reason_code: get(reason_code),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_both_csv_dialects_and_no_income() {
+        let standard = "household_id,status,temp_unit,temp_from,temp_to,perm_unit,perm_from,district,persons,income,housing_benefit,rent,disposable,travel_minutes,reason,reason_code,household_type\n\
+H1,temporary_only,T01,2026-01-21,2027-01-01,,,D11,2,6553,0,2500,4053,45.5,\"none fit, sadly\",building_cap,couple\n";
+        let rows = parse_plan_csv(standard.as_bytes()).unwrap();
+        assert_eq!(rows[0].travel_minutes, Some(45.5));
+        assert_eq!(rows[0].reason.as_deref(), Some("none fit, sadly"));
+        assert_eq!(rows[0].persons, 2);
+        let excel = format!(
+            "\u{feff}{}",
+            standard
+                .replace(',', ";")
+                .replace("45.5", "45,5")
+                .replace("none fit; sadly", "none fit, sadly")
+        );
+        let rows2 = parse_plan_csv(excel.as_bytes()).unwrap();
+        assert_eq!(rows, rows2);
+        assert!(
+            parse_plan_csv(b"id,status\nH1,permanent\n")
+                .unwrap_err()
+                .contains("household_id")
+        );
+    }
+}
