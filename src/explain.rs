@@ -291,8 +291,12 @@ pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError
         force: run.force.clone(),
         previous: run.previous.clone(),
     };
-    crate::pipeline::decide(&mut inputs, &scenario, &options)
-        .map_err(|e| ExplainError::Changed(format!("the run's decisions no longer apply: {e}")))?;
+    crate::pipeline::decide(&mut inputs, &scenario, &options).map_err(|e| {
+        ExplainError::Inputs(format!(
+            "error: the decisions recorded in {} cannot be applied again: {e}",
+            dir.join("summary.json").display()
+        ))
+    })?;
     if let Some(start) = &run.start
         && *start != scenario.start.to_string()
     {
@@ -594,6 +598,21 @@ pub struct Requirement {
     pub building_cap: Option<u32>,
 }
 
+/// A temporary place a household lacks: for `persons` from `from` on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TemporaryNeed {
+    pub persons: u32,
+    pub from: NaiveDate,
+}
+
+/// The members who follow a household (familiesammenføring).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReunionInfo {
+    pub date: NaiveDate,
+    pub adults: u32,
+    pub children: u32,
+}
+
 /// For a household without a permanent home: what binds and what would change it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct WhatWouldChange {
@@ -601,8 +620,8 @@ pub struct WhatWouldChange {
     pub reason_code: Option<String>,
     pub reason: Option<String>,
     pub requirement: Option<Requirement>,
-    /// Persons and first day of the temporary place it lacks, if any.
-    pub temporary_needed: Option<(u32, NaiveDate)>,
+    /// The temporary place it lacks, if its stay does not last the plan.
+    pub temporary_needed: Option<TemporaryNeed>,
     pub sentence: String,
 }
 
@@ -614,9 +633,11 @@ pub struct Report {
     pub adults: u32,
     pub children: u32,
     /// Date and members of a reunion (familiesammenføring), if any.
-    pub reunion: Option<(NaiveDate, u32, u32)>,
+    pub reunion: Option<ReunionInfo>,
     pub persons_at_end: u32,
     pub arrival: NaiveDate,
+    /// The plan's first day.
+    pub start: NaiveDate,
     pub needs_step_free: bool,
     /// The household's language school; `None`: the nearest one.
     pub language_school: Option<String>,
@@ -781,7 +802,10 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             detail: if t.kept_proposal == 0.0 {
                 "not an earlier proposal kept".to_string()
             } else {
-                format!("keeps the earlier proposal: − {}", w.changed_proposal)
+                format!(
+                    "keeps the earlier proposal: the {} a change would cost",
+                    number(w.changed_proposal, 0)
+                )
             },
         },
     ];
@@ -944,6 +968,52 @@ fn caps_broken(ctx: &Context, choice: &[usize]) -> Option<String> {
         .iter()
         .position(|&n| n > model.building_cap)
         .map(|b| format!("the cap of building {}", model.buildings[b]))
+}
+
+/// What the plan loses when household `h` takes the dwelling of pair
+/// `alt_pair` from household `g`: `g` moves to `h`'s home, to a dwelling
+/// nobody holds, or to none, whichever keeps every cap at the lowest
+/// objective (temporary places not considered). Returns `g`'s new pair, the
+/// change of the objective, and the cap broken when no choice keeps them all.
+fn displace(
+    ctx: &Context,
+    state: &PlanState,
+    h: &Household,
+    alt_pair: usize,
+    g: HouseholdId,
+    objective: f64,
+) -> (Option<usize>, f64, Option<String>) {
+    let model = &ctx.model;
+    let own_unit = ctx.chosen[h.id.index()].map(|j| model.pairs[j].unit);
+    let taken = model.pairs[alt_pair].unit;
+    let options = std::iter::once(None).chain(
+        model.by_household[g.index()]
+            .clone()
+            .filter(|&j| {
+                let u = model.pairs[j].unit;
+                u != taken && (Some(u) == own_unit || state.holder[u.index()].is_none())
+            })
+            .map(Some),
+    );
+    let mut best: Option<(Option<usize>, f64, Option<String>)> = None;
+    for option in options {
+        let mut choice = ctx.chosen.clone();
+        choice[h.id.index()] = Some(alt_pair);
+        choice[g.index()] = option;
+        let choice: Vec<usize> = choice.into_iter().flatten().collect();
+        let broken = caps_broken(ctx, &choice);
+        if broken.is_some() && option.is_some() {
+            continue;
+        }
+        let delta = model.objective(&choice, ctx.inputs.districts.len()) - objective;
+        let better = best
+            .as_ref()
+            .is_none_or(|(_, d, b)| (broken.is_none(), -delta) > (b.is_none(), -*d));
+        if better {
+            best = Some((option, delta, broken));
+        }
+    }
+    best.expect("leaving g without a home is always an option")
 }
 
 /// The largest differences, worst first: "travel +10.00, spread +50.00".
@@ -1141,18 +1211,18 @@ fn report(ctx: &Context, h: &Household) -> Report {
                             other.name
                         )
                     } else {
-                        let mut choice = ctx.chosen.clone();
-                        choice[h.id.index()] = model.pair_of(h.id, o.unit);
-                        let moved = own_unit.and_then(|u| model.pair_of(*g, u));
-                        choice[g.index()] = moved;
-                        let choice: Vec<usize> = choice.into_iter().flatten().collect();
-                        let swap = model.objective(&choice, inputs.districts.len()) - objective;
+                        let alt_pair = model.pair_of(h.id, o.unit).expect("a candidate is a pair");
+                        let (moved, swap, broken) = displace(ctx, &state, h, alt_pair, *g, objective);
                         swap_delta = Some(swap);
-                        let whither = match (own_unit, moved) {
-                            (Some(u), Some(_)) => format!("move {} to {}", other.name, inputs.unit(u).name),
-                            _ => format!("leave {} without a permanent home", other.name),
+                        let whither = match moved {
+                            Some(j) => format!(
+                                "move {} to {}",
+                                other.name,
+                                inputs.unit(model.pairs[j].unit).name
+                            ),
+                            None => format!("leave {} without a permanent home", other.name),
                         };
-                        let broken = caps_broken(ctx, &choice)
+                        let broken = broken
                             .map(|c| format!(" and break {c}"))
                             .unwrap_or_default();
                         format!(
@@ -1160,7 +1230,13 @@ fn report(ctx: &Context, h: &Household) -> Report {
                             other.name,
                             h.name,
                             signed(swap),
-                            if swap > 0.0 { "worse" } else { "better" }
+                            if swap > 0.005 {
+                                "worse"
+                            } else if swap < -0.005 {
+                                "better: the plan is not optimal here"
+                            } else {
+                                "a tie"
+                            }
                         )
                     }
                 }
@@ -1255,10 +1331,11 @@ fn report(ctx: &Context, h: &Household) -> Report {
     let what_would_change = own
         .is_none()
         .then(|| what_would_change(ctx, &state, h, row));
-    let reunion = h
-        .reunion
-        .as_ref()
-        .map(|r| (day_date(scenario, r.day), r.adults, r.children));
+    let reunion = h.reunion.as_ref().map(|r| ReunionInfo {
+        date: day_date(scenario, r.day),
+        adults: r.adults,
+        children: r.children,
+    });
     Report {
         household: h.name.clone(),
         household_type: h.initial().household_type().as_str(),
@@ -1267,6 +1344,7 @@ fn report(ctx: &Context, h: &Household) -> Report {
         reunion,
         persons_at_end: persons,
         arrival: day_date(scenario, h.arrival),
+        start: scenario.start,
         needs_step_free: h.needs_accessible,
         language_school: h.language_school.map(|s| ctx.inputs.place(s).label.clone()),
         strategy: ctx.strategy.as_str(),
@@ -1463,11 +1541,11 @@ fn what_would_change(
     let mut text = sentence(&requirement);
     // A stay that does not last to the plan's end (or none at all).
     let stay_end = ctx.stays[h.id.index()].map_or(c.arrival, |s| s.to);
-    let temporary_needed = (stay_end < horizon).then(|| {
-        let from = stay_end;
-        (h.at(from).persons(), scenario.date(from))
+    let temporary_needed = (stay_end < horizon).then(|| TemporaryNeed {
+        persons: h.at(stay_end).persons(),
+        from: scenario.date(stay_end),
     });
-    if let Some((p, from)) = temporary_needed {
+    if let Some(TemporaryNeed { persons: p, from }) = temporary_needed {
         let _ = write!(
             text,
             "; meanwhile, a temporary place for {p} persons from {from}{}, within {} min of {}",
@@ -1558,7 +1636,12 @@ pub fn render_text(r: &Report) -> String {
         r.household_type,
         members(r.adults, r.children)
     );
-    if let Some((date, a, c)) = r.reunion {
+    if let Some(ReunionInfo {
+        date,
+        adults: a,
+        children: c,
+    }) = r.reunion
+    {
         let verb = if a + c == 1 { "follows" } else { "follow" };
         let _ = write!(
             head,
@@ -1578,8 +1661,12 @@ pub fn render_text(r: &Report) -> String {
         "",
         0,
         &format!(
-            "Arrives {}; language school: {}{}.",
-            r.arrival,
+            "{}; language school: {}{}.",
+            if r.arrival < r.start {
+                format!("Arrived {}, before the plan's start", r.arrival)
+            } else {
+                format!("Arrives {}", r.arrival)
+            },
             r.language_school.as_deref().unwrap_or("the nearest one"),
             if r.needs_step_free {
                 "; needs step-free access"

@@ -219,11 +219,13 @@ fn explain(
     let report = explain::load(dir, scenario).and_then(|ctx| explain::explain(&ctx, household));
     match report {
         Ok(r) => {
-            if json {
-                print!("{}", explain::render_json(&r));
+            let text = if json {
+                explain::render_json(&r)
             } else {
-                print!("{}", explain::render_text(&r));
-            }
+                explain::render_text(&r)
+            };
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             ExitCode::SUCCESS
         }
         Err(e) => {

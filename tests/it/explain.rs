@@ -350,6 +350,13 @@ fn demo_explanations_match_golden_files_and_an_independent_recomputation() {
         let report: Value = serde_json::from_str(&stdout_ok(&explain(&out, id, true))).unwrap();
         check_independently(&sc, &inputs, &plan, &report);
     }
+    // The README shows H077's explanation as it is.
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let golden = fs::read_to_string(data_dir().join("explain").join("H077.txt")).unwrap();
+    assert!(
+        readme.contains(&golden),
+        "README.md's `explain` example differs from tests/data/explain/H077.txt: copy it over"
+    );
     // The temporary-only household gets the dwelling that would change it.
     let report: Value = serde_json::from_str(&stdout_ok(&explain(&out, "H077", true))).unwrap();
     let change = &report["what_would_change"];
