@@ -539,15 +539,30 @@ fn permanent_option(
 }
 
 fn forbidden(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> bool {
-    let Some(d) = u.district else { return false };
-    let flags = &inputs.district(d).flags;
+    u.district.is_some_and(|d| {
+        district_forbidden(
+            scenario,
+            inputs.district(d),
+            u.kind == UnitKind::SocialHousing,
+        )
+    })
+}
+
+/// Whether rule 4 forbids a district: for every unit, or, with
+/// `social_housing`, for a social dwelling.
+#[must_use]
+pub fn district_forbidden(
+    scenario: &Scenario,
+    district: &crate::model::District,
+    social_housing: bool,
+) -> bool {
     let rules = &scenario.rules;
-    flags.iter().any(|f| {
+    district.flags.iter().any(|f| {
         rules
             .forbidden_flags
             .iter()
             .any(|x| x.eq_ignore_ascii_case(f))
-            || (u.kind == UnitKind::SocialHousing
+            || (social_housing
                 && rules
                     .forbidden_flags_social_housing
                     .iter()

@@ -24,6 +24,7 @@ pub mod compare;
 pub mod crs;
 pub mod economy;
 pub mod evaluate;
+pub mod explain;
 pub mod export;
 pub mod generate;
 pub mod gpkg;

@@ -132,6 +132,21 @@ enum Command {
         #[arg(long, default_value = "da", value_parser = ["da", "en"])]
         lang: String,
     },
+    /// Explain one household of a plan: its home, the rules and objective terms that
+    /// decided it, the next-best dwellings and why the plan did not give them.
+    Explain {
+        /// Output directory of `boligplan plan`.
+        dir: PathBuf,
+        /// The household's id in the households file.
+        household: String,
+        /// Print the explanation as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The scenario file the plan was made with, instead of the one recorded in
+        /// DIR/summary.json (an output directory moved to another machine).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+    },
     /// Load and check every input; print every problem.
     Validate {
         /// The scenario file (TOML).
@@ -219,6 +234,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Explain {
+            dir,
+            household,
+            json,
+            scenario,
+        } => explain(&dir, &household, json, scenario.as_deref()),
         Command::Compare { dirs, json, csv } => match boligplan::compare::compare(&dirs) {
             Ok(c) => {
                 let text = if json {
@@ -339,6 +360,32 @@ fn simulate(
         print!("{}", boligplan::simulate::render(&report));
     }
     ExitCode::SUCCESS
+}
+
+fn explain(
+    dir: &std::path::Path,
+    household: &str,
+    json: bool,
+    scenario: Option<&std::path::Path>,
+) -> ExitCode {
+    use boligplan::explain;
+    let report = explain::load(dir, scenario).and_then(|ctx| explain::explain(&ctx, household));
+    match report {
+        Ok(r) => {
+            let text = if json {
+                explain::render_json(&r)
+            } else {
+                explain::render_text(&r)
+            };
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn validate(path: &std::path::Path) -> ExitCode {

@@ -59,8 +59,9 @@ pub struct Model {
     pub unit_count: usize,
 }
 
-/// Σ persons over the days `from..to`.
-fn person_days(h: &Household, from: i64, to: i64) -> f64 {
+/// Σ persons over the days `from..to` (`PD_h` of docs/model.md).
+#[must_use]
+pub fn person_days(h: &Household, from: i64, to: i64) -> f64 {
     // Persons change at most once (the reunion), so two spans suffice.
     let split = h.reunion.as_ref().map_or(to, |r| r.day.clamp(from, to));
     let before = (split - from).max(0) as f64 * f64::from(h.at(from).persons());
@@ -98,17 +99,67 @@ fn proposal(inputs: &Inputs, h: HouseholdId) -> Option<&crate::model::Proposal> 
         .and_then(|p| p.proposals[h.index()].as_ref())
 }
 
-/// The objective coefficient of the pair (household, permanent option): the
-/// reward for the persons housed and the temporary days saved, less travel,
-/// empty rent and spare rooms; when re-planning, keeping the earlier
-/// proposal earns back its `changed_proposal` cost (counted in the constant).
+/// The named terms of a pair's objective coefficient (docs/model.md), each
+/// with its sign: negative terms are rewards. [`pair_cost`] is their sum;
+/// `explain` shows them one by one.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Terms {
+    /// `−π(h)·p_h`: the persons housed permanently, by household type.
+    pub permanent: f64,
+    /// `−τ(h)·PD_h(m_j, T)`: the temporary person-days the home saves.
+    pub days_saved: f64,
+    /// `w_travel·travel_j`: minutes to the language school.
+    pub travel: f64,
+    /// `w_empty·empty_j`: empty rent paid while the dwelling waits.
+    pub empty_rent: f64,
+    /// `w_room·spare_j`: rooms beyond what the size rule needs.
+    pub spare_rooms: f64,
+    /// `−changed_proposal` when re-planning keeps the earlier proposal.
+    pub kept_proposal: f64,
+}
+
+impl Terms {
+    /// The names of the terms, in the order of [`Terms::values`].
+    pub const NAMES: [&'static str; 6] = [
+        "permanent",
+        "days_saved",
+        "travel",
+        "empty_rent",
+        "spare_rooms",
+        "kept_proposal",
+    ];
+
+    /// The terms in the order of [`Terms::NAMES`].
+    #[must_use]
+    pub fn values(&self) -> [f64; 6] {
+        [
+            self.permanent,
+            self.days_saved,
+            self.travel,
+            self.empty_rent,
+            self.spare_rooms,
+            self.kept_proposal,
+        ]
+    }
+
+    /// The pair's objective coefficient: the sum of the terms.
+    #[must_use]
+    pub fn total(&self) -> f64 {
+        self.values().iter().sum()
+    }
+}
+
+/// The named terms of the pair (household, permanent option): the reward
+/// for the persons housed and the temporary days saved, less travel, empty
+/// rent and spare rooms; when re-planning, keeping the earlier proposal earns
+/// back its `changed_proposal` cost (counted in the constant).
 #[must_use]
-pub fn pair_cost(
+pub fn pair_terms(
     inputs: &Inputs,
     scenario: &Scenario,
     h: &Household,
     o: &crate::candidates::PermanentOption,
-) -> f64 {
+) -> Terms {
     let w = &scenario.weights;
     let horizon = scenario.horizon_days;
     let t = h.initial().household_type();
@@ -117,11 +168,26 @@ pub fn pair_cost(
     let saved = person_days(h, o.move_in, horizon);
     let empty_days = (o.move_in - u.available_from.max(0)).max(0) as f64;
     let kept = proposal(inputs, h.id).is_some_and(|p| p.unit == Some(o.unit));
-    -w.permanent_person.of(t) * f64::from(persons) - w.temporary_person_day.of(t) * saved
-        + w.travel_minute * o.travel_min.unwrap_or(0.0)
-        + w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH
-        + w.spare_room * f64::from(o.spare_rooms)
-        - if kept { w.changed_proposal } else { 0.0 }
+    Terms {
+        permanent: -w.permanent_person.of(t) * f64::from(persons),
+        days_saved: -w.temporary_person_day.of(t) * saved,
+        travel: w.travel_minute * o.travel_min.unwrap_or(0.0),
+        empty_rent: w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH,
+        spare_rooms: w.spare_room * f64::from(o.spare_rooms),
+        kept_proposal: if kept { -w.changed_proposal } else { 0.0 },
+    }
+}
+
+/// The objective coefficient of the pair (household, permanent option): the
+/// sum of its [`pair_terms`].
+#[must_use]
+pub fn pair_cost(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    h: &Household,
+    o: &crate::candidates::PermanentOption,
+) -> f64 {
+    pair_terms(inputs, scenario, h, o).total()
 }
 
 /// Builds the model of a scenario from its candidates.
@@ -230,6 +296,14 @@ impl Model {
             .iter()
             .map(|l| l.weight * (f64::from(persons) - l.threshold).max(0.0))
             .sum()
+    }
+
+    /// The spread penalty that `persons` more persons add to a district where
+    /// `others` persons are placed already: the district's marginal spread
+    /// cost of a household (docs/model.md, `w_k e_{d,k}`).
+    #[must_use]
+    pub fn spread_marginal(&self, district: DistrictId, others: u32, persons: u32) -> f64 {
+        self.spread_penalty(district, others + persons) - self.spread_penalty(district, others)
     }
 
     /// The objective of a choice of pairs (the `e` variables at their best).

@@ -196,7 +196,13 @@ pub fn plan(
         time_limit_s: options.time_limit.map(|t| t.as_secs_f64()),
         pins: options.pins.clone(),
         force: options.force.clone(),
-        previous: options.previous.as_ref().map(|p| p.display().to_string()),
+        // Absolute, like the scenario file, so that `explain` finds it from anywhere.
+        previous: options.previous.as_ref().map(|p| {
+            std::fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string()
+        }),
     };
     Ok(Outcome {
         plan,

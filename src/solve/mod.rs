@@ -187,15 +187,13 @@ impl<'a> State<'a> {
 
     /// Whether the site holds the household on every day of `from..to`.
     fn temporary_fits(&self, unit: UnitId, h: &Household, from: Day, to: Day) -> bool {
-        let u = self.inputs.unit(unit);
-        if from < u.available_from || u.available_until.is_some_and(|until| to - 1 > until) {
-            return false;
-        }
-        let load = self.load.get(&unit);
-        (from..to).all(|d| {
-            let used = load.map_or(0, |l| l[day_index(d)]);
-            used + h.at(d).persons() <= u.capacity
-        })
+        site_fits(
+            self.inputs.unit(unit),
+            self.load.get(&unit).map(Vec::as_slice),
+            h,
+            from,
+            to,
+        )
     }
 
     /// Takes a temporary site for `from..to` and returns the stay.
@@ -225,6 +223,26 @@ impl<'a> State<'a> {
             .map(|o| o.unit)
             .find(|&u| self.temporary_fits(u, h, from, to))
     }
+}
+
+/// Whether a temporary site, with `load` persons already in it on each day
+/// of the horizon (`None`: empty), holds the household on every day of
+/// `from..to` and is available for all of them.
+#[must_use]
+pub fn site_fits(
+    u: &crate::model::Unit,
+    load: Option<&[u32]>,
+    h: &Household,
+    from: Day,
+    to: Day,
+) -> bool {
+    if from < u.available_from || u.available_until.is_some_and(|until| to - 1 > until) {
+        return false;
+    }
+    (from..to).all(|d| {
+        let used = load.map_or(0, |l| l[day_index(d)]);
+        used + h.at(d).persons() <= u.capacity
+    })
 }
 
 /// Move-in week, district share after (‰), spare rooms, empty-rent days, travel minutes, unit.

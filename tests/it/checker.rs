@@ -115,6 +115,8 @@ pub struct Unit {
     pub available_until: Option<NaiveDate>,
     pub accessible: bool,
     pub building: String,
+    /// Monthly cost to the municipality, if given (a dwelling's default is its rent).
+    pub cost: Option<f64>,
     /// Given in the input, or found by point-in-polygon.
     pub district: Option<String>,
     pub x: f64,
@@ -646,6 +648,7 @@ fn unit_from(get: &dyn Fn(&str) -> Option<String>, x: f64, y: f64) -> Result<Uni
         available_until: d("available_until"),
         accessible: parse_bool(get("accessible").as_deref()),
         building: get("building").unwrap_or_else(|| id.clone()),
+        cost: f("cost"),
         district: get("district"),
         id,
         x,

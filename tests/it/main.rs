@@ -8,6 +8,7 @@ mod bad_input;
 mod checker;
 mod compare;
 mod durability;
+mod explain;
 mod geojson_out;
 mod gpkg;
 mod gpkg_in;
