@@ -104,6 +104,8 @@ pub struct Report {
     /// household's circumstances differ at the earlier move-in the full
     /// model assumes); they are left out of the rolling plan. Expected 0.
     pub dropped_commitments: usize,
+    /// Homes committed during the simulation (moved into in its week).
+    pub committed_homes: usize,
     /// The rolling plan's own summary (as `plan` writes it).
     #[serde(skip)]
     pub rolling_summary: Summary,
@@ -198,6 +200,7 @@ pub fn simulate(
         hindsight,
         fcfs,
         dropped_commitments: dropped,
+        committed_homes: committed.iter().flatten().count(),
         rolling_summary: summary,
         rolling_rows: rows,
     })
