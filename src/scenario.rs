@@ -97,6 +97,7 @@ struct RawInputs {
     districts: String,
     places: String,
     network: Option<String>,
+    gtfs: Option<String>,
 }
 
 /// Minimum disposable amount after rent (rådighedsbeløb), DKK/month.
@@ -347,6 +348,8 @@ pub struct InputPaths {
     pub districts: PathBuf,
     pub places: PathBuf,
     pub network: Option<PathBuf>,
+    /// A GTFS feed: a `.zip` or a folder of its `.txt` files.
+    pub gtfs: Option<PathBuf>,
     /// The GeoPackage layers named as `file.gpkg#layer`; the paths above
     /// are then the files alone.
     pub layers: InputLayers,
@@ -505,6 +508,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             districts: resolve(split_layer(&raw.inputs.districts).0),
             places: resolve(split_layer(&raw.inputs.places).0),
             network: raw.inputs.network.as_deref().map(resolve),
+            gtfs: raw.inputs.gtfs.as_deref().map(resolve),
             layers: InputLayers {
                 housing: split_layer(&raw.inputs.housing).1.map(str::to_string),
                 districts: split_layer(&raw.inputs.districts).1.map(str::to_string),

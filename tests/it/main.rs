@@ -11,6 +11,7 @@ mod durability;
 mod geojson_out;
 mod gpkg;
 mod gpkg_in;
+mod gtfs;
 mod model;
 mod network;
 mod oracle;
