@@ -124,6 +124,7 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
                 let empty_days = (o.move_in - u.available_from.max(0)) as f64;
                 let cost = -w.permanent_person.of(t) * f64::from(persons) - day_weight * saved
                     + w.travel_minute * o.travel_min.unwrap_or(0.0)
+                    + w.work_travel_per_minute * o.work_travel_min.unwrap_or(0.0)
                     + w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH
                     + w.spare_room * f64::from(o.spare_rooms);
                 if let Some((pin, Ok(()))) = c.pin
