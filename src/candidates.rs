@@ -28,6 +28,7 @@ pub enum Reason {
     Capacity,
     Affordability,
     Travel,
+    WorkTravel,
     Pin,
     Taken,
     DistrictCap,
@@ -49,6 +50,7 @@ impl Reason {
             Reason::Capacity => "capacity",
             Reason::Affordability => "affordability",
             Reason::Travel => "travel",
+            Reason::WorkTravel => "work_travel",
             Reason::Pin => "pin",
             Reason::Taken => "taken",
             Reason::DistrictCap => "district_cap",
@@ -70,6 +72,7 @@ impl Reason {
             Reason::Capacity => "without room for the household",
             Reason::Affordability => "rent leaves less than the minimum disposable amount",
             Reason::Travel => "too far from the language school",
+            Reason::WorkTravel => "too far from the work place",
             Reason::Pin => "refused for the pinned unit",
             Reason::Taken => "given to another household in the plan",
             Reason::DistrictCap => "the district would exceed its newcomer share",
@@ -97,6 +100,7 @@ impl Reason {
                 | Reason::Size
                 | Reason::Affordability
                 | Reason::Travel
+                | Reason::WorkTravel
         )
     }
 }
@@ -110,6 +114,8 @@ pub struct PermanentOption {
     /// The budget at the end of the horizon (after a reunion inside it).
     pub budget: Budget,
     pub travel_min: Option<f64>,
+    /// Minutes to the household's `work_place`, if it names one.
+    pub work_travel_min: Option<f64>,
     /// Rooms beyond what the size rule needs.
     pub spare_rooms: u32,
 }
@@ -119,6 +125,7 @@ pub struct PermanentOption {
 pub struct TemporaryOption {
     pub unit: UnitId,
     pub travel_min: Option<f64>,
+    pub work_travel_min: Option<f64>,
 }
 
 /// What one household may get.
@@ -362,6 +369,7 @@ fn pin_unit(
                             out.temporary.push(TemporaryOption {
                                 unit: pin,
                                 travel_min: travel.school_minutes(h, pin),
+                                work_travel_min: travel.work_minutes(h, pin),
                             });
                         }
                     }
@@ -490,6 +498,9 @@ fn broken_rules(
     if travel_ok(scenario, travel, h, u).is_err() {
         broken.push(Reason::Travel);
     }
+    if work_travel_ok(scenario, travel, h, u).is_err() {
+        broken.push(Reason::WorkTravel);
+    }
     broken
 }
 
@@ -534,6 +545,7 @@ fn permanent_option(
         move_in,
         budget: money(inputs, scenario, h, last, u),
         travel_min: travel.school_minutes(h, u.id),
+        work_travel_min: travel.work_minutes(h, u.id),
         spare_rooms: u.rooms.saturating_sub(rooms_needed),
     }
 }
@@ -589,6 +601,23 @@ fn travel_ok(
     }
 }
 
+/// The travel to the household's work place, within `max_work_travel_min`
+/// when the scenario sets one.
+fn work_travel_ok(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    u: &Unit,
+) -> Result<Option<f64>, Reason> {
+    match (
+        travel.work_minutes(h, u.id),
+        scenario.rules.max_work_travel_min,
+    ) {
+        (Some(m), Some(max)) if m > max => Err(Reason::WorkTravel),
+        (other, _) => Ok(other),
+    }
+}
+
 fn check_permanent(
     inputs: &Inputs,
     scenario: &Scenario,
@@ -629,12 +658,14 @@ fn check_permanent(
         return Err(Reason::Affordability);
     }
     let travel_min = travel_ok(scenario, travel, h, u)?;
+    let work_travel_min = work_travel_ok(scenario, travel, h, u)?;
     let rooms_needed = last.persons().div_ceil(scenario.rules.max_persons_per_room);
     Ok(PermanentOption {
         unit: u.id,
         move_in,
         budget: at_end,
         travel_min,
+        work_travel_min,
         spare_rooms: u.rooms.saturating_sub(rooms_needed),
     })
 }
@@ -662,8 +693,10 @@ fn check_temporary(
         return Err(Reason::Capacity);
     }
     let travel_min = travel_ok(scenario, travel, h, u)?;
+    let work_travel_min = work_travel_ok(scenario, travel, h, u)?;
     Ok(TemporaryOption {
         unit: u.id,
         travel_min,
+        work_travel_min,
     })
 }

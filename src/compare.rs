@@ -239,6 +239,22 @@ fn specs() -> Vec<Spec> {
             Number,
         ),
         spec(
+            "travel (minutes)",
+            "/travel/work_minutes/median",
+            "work travel median",
+            Lower,
+            1,
+            Number,
+        ),
+        spec(
+            "travel (minutes)",
+            "/travel/work_minutes/p90",
+            "work travel p90",
+            Lower,
+            1,
+            Number,
+        ),
+        spec(
             "municipal cost (DKK)",
             "/municipal_cost_dkk/temporary_places",
             "temporary places",

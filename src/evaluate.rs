@@ -34,6 +34,8 @@ pub struct HouseholdRow {
     pub rent: Option<i64>,
     pub disposable: Option<i64>,
     pub travel_minutes: Option<f64>,
+    /// Minutes to the household's `work_place` (blank when it names none).
+    pub work_travel_minutes: Option<f64>,
     pub reason: Option<String>,
     pub reason_code: Option<&'static str>,
     pub household_type: &'static str,
@@ -170,7 +172,10 @@ pub struct Cost {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Travel {
     pub method: &'static str,
+    /// To the language school, of every household with a place.
     pub minutes: Stats,
+    /// To the work place, of every household with a place and a `work_place`.
+    pub work_minutes: Stats,
 }
 
 /// `summary.json`.
@@ -257,6 +262,7 @@ pub fn rows(
                 rent: None,
                 disposable: None,
                 travel_minutes: None,
+                work_travel_minutes: None,
                 reason: p.explanation.as_ref().map(|e| e.words.clone()),
                 reason_code: p.explanation.as_ref().map(|e| e.reason.code()),
                 household_type: h.initial().household_type().as_str(),
@@ -303,6 +309,9 @@ pub fn rows(
                 row.district = u.district.map(|d| inputs.district(d).label.clone());
                 row.travel_minutes = travel
                     .school_minutes(h, u.id)
+                    .map(|m| (m * 10.0).round() / 10.0);
+                row.work_travel_minutes = travel
+                    .work_minutes(h, u.id)
                     .map(|m| (m * 10.0).round() / 10.0);
                 row.position = Some((u.pos.x(), u.pos.y()));
             }
@@ -448,6 +457,7 @@ pub fn summarise(
         .filter(|r| r.household_type == "family" && r.status != "permanent")
         .count();
     let travel_list: Vec<f64> = rows.iter().filter_map(|r| r.travel_minutes).collect();
+    let work_list: Vec<f64> = rows.iter().filter_map(|r| r.work_travel_minutes).collect();
     Summary {
         scenario: scenario.name.clone(),
         strategy: plan.strategy,
@@ -476,6 +486,7 @@ pub fn summarise(
         travel: Travel {
             method: travel_method.as_str(),
             minutes: stats(travel_list),
+            work_minutes: stats(work_list),
         },
         municipal_cost_dkk: Cost {
             temporary_places: temp_cost.round() as i64,

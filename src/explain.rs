@@ -781,6 +781,18 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             ),
         },
         Term {
+            name: "work_travel",
+            value: t.work_travel,
+            detail: match o.work_travel_min {
+                Some(m) => format!(
+                    "{} min × {}",
+                    number(m, 1),
+                    number(w.work_travel_per_minute, 3)
+                ),
+                None => "no work place".to_string(),
+            },
+        },
+        Term {
             name: "empty_rent",
             value: t.empty_rent,
             detail: format!(
@@ -855,6 +867,7 @@ fn label(name: &str) -> &'static str {
         "permanent" => "permanent home",
         "days_saved" => "temporary days saved",
         "travel" => "travel",
+        "work_travel" => "travel to work",
         "empty_rent" => "empty rent",
         "spare_rooms" => "spare rooms",
         "kept_proposal" => "kept earlier proposal",

@@ -25,7 +25,7 @@ pub enum CsvDialect {
 }
 
 /// Columns of plan.csv that hold decimal numbers.
-const PLAN_DECIMAL_COLUMNS: &[&str] = &["travel_minutes"];
+const PLAN_DECIMAL_COLUMNS: &[&str] = &["travel_minutes", "work_travel_minutes"];
 /// Columns of districts.csv that hold decimal numbers.
 const DISTRICT_DECIMAL_COLUMNS: &[&str] = &[
     "share_before",

@@ -2,8 +2,11 @@
 //! and benchmarks, at the sizes of PRODUCT.md ("Scale and speed").
 //!
 //! [`generate`] writes `scenario.toml`, `households.csv`, `housing.csv`
-//! (x/y in EPSG:25832), `districts.geojson` and `places.geojson` (both
-//! EPSG:25832 with a `crs` member, as QGIS and GDAL write it) into a folder.
+//! (x/y in EPSG:25832), `districts.geojson`, `places.geojson` and
+//! `network.geojson` (all three EPSG:25832 with a `crs` member, as QGIS and
+//! GDAL write it) into a folder. The scenario names the network only in a
+//! comment: generated plans use straight-line travel unless it is
+//! uncommented (so benchmarks of the planner stay comparable).
 //!
 //! What the data looks like:
 //!
@@ -33,6 +36,9 @@
 //!   single adults (who can only afford cheap one-room flats) the longest.
 //!   Units lie well inside their district; about 20 % leave the `district`
 //!   column blank so that point-in-polygon is used.
+//! - **Network**: buses — two local lines through each district's centre
+//!   and trunk lines between the centres of neighbouring districts along the
+//!   grid's rows and columns, headways drawn per line ([`write_network`]).
 //! - **Households**: about 45 % single adults, 15 % couples, 40 % families
 //!   with 1–6 children (a third of them single parents); 8 % arrived in the
 //!   weeks before the start (a backlog), the rest through the year; about
@@ -232,6 +238,9 @@ pub fn generate(size: Size, seed: u64, out_dir: &Path) -> Result<PathBuf, Genera
     })?;
     write_atomically(&out_dir.join("places.geojson"), |w| {
         write_places(w, &geo.places)
+    })?;
+    write_atomically(&out_dir.join("network.geojson"), |w| {
+        write_network(w, &geo, seed)
     })?;
     write_atomically(&out_dir.join("households.csv"), |w| {
         write_households(w, params.households, seed, &dates)
@@ -649,6 +658,83 @@ fn write_places(w: &mut impl Write, places: &[PlaceData]) -> io::Result<()> {
     w.write_all(b"\n]}\n")
 }
 
+/// A synthetic bus network: in every district two local lines crossing at
+/// its centre (south-west – centre – north-east and south-east – centre –
+/// north-west, stops a fifth of the cell in from its corners, 25 km/h), and
+/// trunk lines joining the centres of neighbouring districts along every row
+/// and column of the grid (45 km/h). Headways are drawn per line: local 20,
+/// 30 or 60 minutes, trunk 15, 20 or 30. EPSG:25832, like the districts.
+fn write_network(w: &mut impl Write, geo: &Geography, seed: u64) -> io::Result<()> {
+    let mut rng = Rng::new(seed, 4);
+    write!(
+        w,
+        "{{\"type\":\"FeatureCollection\",\"name\":\"network\",{CRS_MEMBER},\"features\":["
+    )?;
+    let mut first = true;
+    let mut link = |w: &mut dyn Write,
+                    line: &str,
+                    headway: u32,
+                    kmh: u32,
+                    a: (f64, f64),
+                    b: (f64, f64)|
+     -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        first = false;
+        write!(
+            w,
+            "\n{{\"type\":\"Feature\",\"properties\":{{\"mode\":\"bus\",\"line\":\"{line}\",\"headway_min\":{headway},\"speed_kmh\":{kmh}}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.1},{:.1}],[{:.1},{:.1}]]}}}}",
+            a.0, a.1, b.0, b.1
+        )
+    };
+    let count = geo.districts.len();
+    let rows = count / geo.cols;
+    let centre = |d: usize| geo.inside(d, 0.5, 0.5);
+    for d in 0..count {
+        let id = &geo.districts[d].id;
+        for (k, (from, to)) in [((0.2, 0.2), (0.8, 0.8)), ((0.8, 0.2), (0.2, 0.8))]
+            .into_iter()
+            .enumerate()
+        {
+            let headway = [20, 30, 60][rng.below(3)];
+            let line = format!("{id}-{}", ["a", "b"][k]);
+            let (p, q) = (geo.inside(d, from.0, from.1), geo.inside(d, to.0, to.1));
+            link(w, &line, headway, 25, p, centre(d))?;
+            link(w, &line, headway, 25, centre(d), q)?;
+        }
+    }
+    for j in 0..rows {
+        let headway = [15, 20, 30][rng.below(3)];
+        for i in 0..geo.cols - 1 {
+            let d = j * geo.cols + i;
+            link(
+                w,
+                &format!("R{}", j + 1),
+                headway,
+                45,
+                centre(d),
+                centre(d + 1),
+            )?;
+        }
+    }
+    for i in 0..geo.cols {
+        let headway = [15, 20, 30][rng.below(3)];
+        for j in 0..rows - 1 {
+            let d = j * geo.cols + i;
+            link(
+                w,
+                &format!("K{}", i + 1),
+                headway,
+                45,
+                centre(d),
+                centre(d + geo.cols),
+            )?;
+        }
+    }
+    w.write_all(b"\n]}\n")
+}
+
 fn json_string(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
@@ -938,7 +1024,10 @@ fn write_scenario(w: &mut impl Write, size: Size, seed: u64) -> io::Result<()> {
          households = \"households.csv\"\n\
          housing    = \"housing.csv\"\n\
          districts  = \"districts.geojson\"\n\
-         places     = \"places.geojson\"",
+         places     = \"places.geojson\"\n\
+         # A synthetic bus network for the same districts; uncomment to plan\n\
+         # with travel over it instead of straight-line estimates.\n\
+         # network    = \"network.geojson\"",
         START.0, START.1, START.2
     )
 }

@@ -957,6 +957,12 @@ impl Writer<'_> {
                 rules.max_households_per_building.to_string(),
             ),
             ("max_travel_min".into(), rules.max_travel_min.to_string()),
+            (
+                "max_work_travel_min".into(),
+                rules
+                    .max_work_travel_min
+                    .map_or_else(String::new, |m| m.to_string()),
+            ),
             ("forbidden_flags".into(), rules.forbidden_flags.join(",")),
             (
                 "forbidden_flags_social_housing".into(),
@@ -981,9 +987,15 @@ impl Writer<'_> {
         if let Some(n) = &i.network {
             files.push(("network", n));
         }
+        if let Some(g) = &i.gtfs {
+            files.push(("gtfs", g));
+        }
         for (name, path) in files {
             kv.push((format!("input_{name}"), path.display().to_string()));
-            kv.push((format!("input_{name}_sha256"), self.sha256(path)?));
+            // A GTFS feed may be a folder: only a file has one checksum.
+            if !path.is_dir() {
+                kv.push((format!("input_{name}_sha256"), self.sha256(path)?));
+            }
         }
         Ok(kv)
     }

@@ -110,6 +110,8 @@ pub struct Terms {
     pub days_saved: f64,
     /// `w_travel·travel_j`: minutes to the language school.
     pub travel: f64,
+    /// `w_work·work_j`: minutes to the household's work place, if any.
+    pub work_travel: f64,
     /// `w_empty·empty_j`: empty rent paid while the dwelling waits.
     pub empty_rent: f64,
     /// `w_room·spare_j`: rooms beyond what the size rule needs.
@@ -120,10 +122,11 @@ pub struct Terms {
 
 impl Terms {
     /// The names of the terms, in the order of [`Terms::values`].
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "permanent",
         "days_saved",
         "travel",
+        "work_travel",
         "empty_rent",
         "spare_rooms",
         "kept_proposal",
@@ -131,11 +134,12 @@ impl Terms {
 
     /// The terms in the order of [`Terms::NAMES`].
     #[must_use]
-    pub fn values(&self) -> [f64; 6] {
+    pub fn values(&self) -> [f64; 7] {
         [
             self.permanent,
             self.days_saved,
             self.travel,
+            self.work_travel,
             self.empty_rent,
             self.spare_rooms,
             self.kept_proposal,
@@ -172,6 +176,7 @@ pub fn pair_terms(
         permanent: -w.permanent_person.of(t) * f64::from(persons),
         days_saved: -w.temporary_person_day.of(t) * saved,
         travel: w.travel_minute * o.travel_min.unwrap_or(0.0),
+        work_travel: w.work_travel_per_minute * o.work_travel_min.unwrap_or(0.0),
         empty_rent: w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH,
         spare_rooms: w.spare_room * f64::from(o.spare_rooms),
         kept_proposal: if kept { -w.changed_proposal } else { 0.0 },

@@ -46,6 +46,92 @@ pub struct NetworkSettings {
     pub snap_m: f64,
     /// Boarding wait on a transit link without `headway_min`, minutes.
     pub default_wait_min: f64,
+    /// GTFS: the weekday whose timetable is used.
+    pub gtfs_weekday: Weekday,
+    /// GTFS: trips that leave their first stop in this window count.
+    pub gtfs_window: TimeWindow,
+    /// GTFS: the longest boarding wait, minutes (half the headway, at most this).
+    pub gtfs_max_wait_min: f64,
+    /// GTFS: stops closer than this are joined by walking links, metres.
+    pub gtfs_transfer_m: f64,
+}
+
+/// A day of the week, as a scenario names it (`"tuesday"`, `"tue"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Weekday(pub chrono::Weekday);
+
+impl TryFrom<String> for Weekday {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        s.trim().parse::<chrono::Weekday>().map(Weekday).map_err(|_| {
+            format!(
+                "key `network.gtfs_weekday`: found \"{s}\", expected a weekday such as \"tuesday\""
+            )
+        })
+    }
+}
+
+impl Weekday {
+    /// The weekday's column in GTFS `calendar.txt` (`monday` … `sunday`).
+    #[must_use]
+    pub fn column(self) -> &'static str {
+        match self.0 {
+            chrono::Weekday::Mon => "monday",
+            chrono::Weekday::Tue => "tuesday",
+            chrono::Weekday::Wed => "wednesday",
+            chrono::Weekday::Thu => "thursday",
+            chrono::Weekday::Fri => "friday",
+            chrono::Weekday::Sat => "saturday",
+            chrono::Weekday::Sun => "sunday",
+        }
+    }
+}
+
+/// A time window of a day, `"07:00-09:00"`: seconds after midnight, the
+/// start included, the end not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TimeWindow {
+    pub from_s: u32,
+    pub to_s: u32,
+}
+
+impl TryFrom<String> for TimeWindow {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "key `network.gtfs_window`: found \"{s}\", expected a window like \"07:00-09:00\" (start before end, at most 24:00)"
+            )
+        };
+        let hm = |t: &str| -> Option<u32> {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+            (m < 60 && h * 60 + m <= 24 * 60).then_some((h * 60 + m) * 60)
+        };
+        let (a, b) = s.split_once('-').ok_or_else(bad)?;
+        match (hm(a), hm(b)) {
+            (Some(from_s), Some(to_s)) if from_s < to_s => Ok(Self { from_s, to_s }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl TimeWindow {
+    /// Length of the window in minutes.
+    #[must_use]
+    pub fn minutes(self) -> f64 {
+        f64::from(self.to_s - self.from_s) / 60.0
+    }
+
+    /// Whether a time (seconds after midnight) lies in the window.
+    #[must_use]
+    pub fn contains(self, s: u32) -> bool {
+        (self.from_s..self.to_s).contains(&s)
+    }
 }
 
 impl Default for NetworkSettings {
@@ -59,6 +145,19 @@ impl Default for NetworkSettings {
             // Half of a 10-minute headway: a modest wait where the timetable
             // is unknown. Rural lines run hourly: give their `headway_min`.
             default_wait_min: 5.0,
+            // A working day's morning peak, when people travel to school
+            // and work; Tuesday avoids Monday's and Friday's exceptions.
+            gtfs_weekday: Weekday(chrono::Weekday::Tue),
+            gtfs_window: TimeWindow {
+                from_s: 7 * 3600,
+                to_s: 9 * 3600,
+            },
+            // Half an hourly headway: nobody who knows the timetable waits
+            // longer than that for a bus they mean to catch.
+            gtfs_max_wait_min: 30.0,
+            // About four minutes' walk: a change across a square or between
+            // the platforms of a station.
+            gtfs_transfer_m: 300.0,
         }
     }
 }
@@ -85,6 +184,18 @@ impl NetworkSettings {
             return Err(format!(
                 "key `network.default_wait_min`: found {}, expected minutes, 0 or more",
                 self.default_wait_min
+            ));
+        }
+        if !(self.gtfs_max_wait_min.is_finite() && self.gtfs_max_wait_min >= 0.0) {
+            return Err(format!(
+                "key `network.gtfs_max_wait_min`: found {}, expected minutes, 0 or more",
+                self.gtfs_max_wait_min
+            ));
+        }
+        if !(self.gtfs_transfer_m.is_finite() && self.gtfs_transfer_m >= 0.0) {
+            return Err(format!(
+                "key `network.gtfs_transfer_m`: found {}, expected metres, 0 or more",
+                self.gtfs_transfer_m
             ));
         }
         Ok(())

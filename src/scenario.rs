@@ -97,6 +97,7 @@ struct RawInputs {
     districts: String,
     places: String,
     network: Option<String>,
+    gtfs: Option<String>,
 }
 
 /// Minimum disposable amount after rent (rådighedsbeløb), DKK/month.
@@ -131,6 +132,8 @@ pub struct Rules {
     pub max_district_share: f64,
     pub max_households_per_building: u32,
     pub max_travel_min: f64,
+    /// Travel time from a unit to the household's `work_place`; `None`: no limit.
+    pub max_work_travel_min: Option<f64>,
 }
 
 impl Default for Rules {
@@ -148,6 +151,7 @@ impl Default for Rules {
             max_district_share: 0.05,
             max_households_per_building: 2,
             max_travel_min: 60.0,
+            max_work_travel_min: None,
         }
     }
 }
@@ -278,6 +282,8 @@ pub struct Weights {
     pub spread_person: f64,
     /// Cost per minute of travel to the language school (per household).
     pub travel_minute: f64,
+    /// Cost per minute of travel to the household's `work_place`.
+    pub work_travel_per_minute: f64,
     /// Cost per DKK of empty rent paid for a held dwelling before move-in.
     pub empty_rent_dkk: f64,
     /// Cost per room beyond what the size rule needs.
@@ -302,6 +308,10 @@ impl Default for Weights {
             },
             spread_person: 50.0,
             travel_minute: 2.0,
+            // Herning's 3 + 2 model: language school three days a week,
+            // work or internship two. `travel_minute` is for three days, so
+            // a minute to work, travelled two days, weighs 2 × 2/3.
+            work_travel_per_minute: 2.0 * 2.0 / 3.0,
             empty_rent_dkk: 0.01,
             spare_room: 20.0,
             changed_proposal: 1000.0,
@@ -351,6 +361,8 @@ pub struct InputPaths {
     pub districts: PathBuf,
     pub places: PathBuf,
     pub network: Option<PathBuf>,
+    /// A GTFS feed: a `.zip` or a folder of its `.txt` files.
+    pub gtfs: Option<PathBuf>,
     /// The GeoPackage layers named as `file.gpkg#layer`; the paths above
     /// are then the files alone.
     pub layers: InputLayers,
@@ -509,6 +521,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             districts: resolve(split_layer(&raw.inputs.districts).0),
             places: resolve(split_layer(&raw.inputs.places).0),
             network: raw.inputs.network.as_deref().map(resolve),
+            gtfs: raw.inputs.gtfs.as_deref().map(resolve),
             layers: InputLayers {
                 housing: split_layer(&raw.inputs.housing).1.map(str::to_string),
                 districts: split_layer(&raw.inputs.districts).1.map(str::to_string),
@@ -631,6 +644,13 @@ fn check_rules(rules: &Rules) -> Result<(), String> {
     }
     if rules.max_travel_min.is_nan() || rules.max_travel_min <= 0.0 {
         return Err("key `rules.max_travel_min`: expected minutes above 0".into());
+    }
+    if let Some(m) = rules.max_work_travel_min
+        && !(m.is_finite() && m > 0.0)
+    {
+        return Err(format!(
+            "key `rules.max_work_travel_min`: found {m}, expected minutes above 0"
+        ));
     }
     Ok(())
 }

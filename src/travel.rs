@@ -1,5 +1,6 @@
 //! Travel times from units to places, as one table computed before the
-//! candidates: [`TravelTimes`].
+//! candidates: [`TravelTimes`]. Its places are the language schools and the
+//! places households name as `language_school` or `work_place`.
 //!
 //! With a network (`inputs.network`) the times follow the convention of
 //! [`crate::network`]: walk to the nearest node, the fastest path, walk to
@@ -8,6 +9,7 @@
 //! `speed_kmh`, both scenario settings, and the summary says so.
 
 use geo::{Distance, Euclidean, Point};
+use rayon::prelude::*;
 
 use crate::ids::{PlaceId, UnitId, to_u32};
 use crate::model::{Household, Inputs, PlaceKind};
@@ -51,9 +53,9 @@ impl Method {
     }
 }
 
-/// Minutes from every unit to every place a household travels to (the
-/// language schools, and any other place named as a household's
-/// `language_school`).
+/// Minutes from every unit to every place a household travels to: the
+/// language schools, any other place named as a household's
+/// `language_school`, and every place named as a household's `work_place`.
 #[derive(Debug, Clone)]
 pub struct TravelTimes {
     method: Method,
@@ -71,28 +73,47 @@ impl TravelTimes {
     #[must_use]
     pub fn build(inputs: &Inputs, network: Option<&Network>, settings: &TravelSettings) -> Self {
         let schools = language_schools(inputs);
-        let mut row = vec![None; inputs.places.len()];
-        let mut targets: Vec<PlaceId> = Vec::new();
         let named = inputs.households.iter().filter_map(|h| h.language_school);
-        for p in schools.iter().copied().chain(named) {
-            if row[p.index()].is_none() {
-                row[p.index()] = Some(targets.len());
-                targets.push(p);
-            }
+        let work = inputs.households.iter().filter_map(|h| h.work_place);
+        let mut seen = vec![false; inputs.places.len()];
+        let targets: Vec<PlaceId> = schools
+            .iter()
+            .copied()
+            .chain(named)
+            .chain(work)
+            .filter(|p| !std::mem::replace(&mut seen[p.index()], true))
+            .collect();
+        Self::to_places(inputs, network, settings, &targets, schools)
+    }
+
+    /// The table for the given places (each once): one search per place
+    /// over the network, the places in parallel (rayon) and collected in
+    /// their order, so the table does not depend on the number of threads.
+    #[must_use]
+    pub fn to_places(
+        inputs: &Inputs,
+        network: Option<&Network>,
+        settings: &TravelSettings,
+        targets: &[PlaceId],
+        schools: Vec<PlaceId>,
+    ) -> Self {
+        let mut row = vec![None; inputs.places.len()];
+        for (i, p) in targets.iter().enumerate() {
+            row[p.index()] = Some(i);
         }
         let units: Vec<Point<f64>> = inputs.units.iter().map(|u| u.pos).collect();
         let (method, minutes) = match network {
             Some(net) => {
                 let origins = net.origins(&units);
                 let minutes = targets
-                    .iter()
+                    .par_iter()
                     .map(|&p| net.minutes_to(inputs.place(p).pos, &origins))
                     .collect();
                 (Method::Network, minutes)
             }
             None => {
                 let minutes = targets
-                    .iter()
+                    .par_iter()
                     .map(|&p| {
                         let to = inputs.place(p).pos;
                         units
@@ -110,6 +131,13 @@ impl TravelTimes {
             row,
             minutes,
         }
+    }
+
+    /// Minutes from a unit to the household's `work_place`; `None` when it
+    /// names none.
+    #[must_use]
+    pub fn work_minutes(&self, household: &Household, unit: UnitId) -> Option<f64> {
+        household.work_place.and_then(|p| self.minutes(p, unit))
     }
 
     #[must_use]

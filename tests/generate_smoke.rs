@@ -7,12 +7,13 @@ use std::process::Command;
 
 use boligplan::generate::{Size, generate};
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "scenario.toml",
     "households.csv",
     "housing.csv",
     "districts.geojson",
     "places.geojson",
+    "network.geojson",
 ];
 
 fn plan(scenario: &Path, out: &Path) -> String {
@@ -77,4 +78,23 @@ fn the_same_seed_gives_byte_identical_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), FILES.len(), "{names:?}");
+}
+
+/// The synthetic bus network loads, and planning over it (the scenario's
+/// commented `network` line switched on) houses people with network times.
+#[test]
+fn the_generated_network_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = generate(Size::S, 3, &dir.path().join("scenario")).unwrap();
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    assert!(
+        text.contains("# network    = \"network.geojson\""),
+        "{text}"
+    );
+    std::fs::write(&scenario, text.replace("# network    = ", "network = ")).unwrap();
+    let out = dir.path().join("plan");
+    let csv = plan(&scenario, &out);
+    assert!(csv.lines().skip(1).any(|l| l.contains(",permanent,")));
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"method\": \"network\""), "{summary}");
 }

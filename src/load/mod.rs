@@ -7,6 +7,7 @@
 mod entities;
 pub mod findings;
 mod gpkg_in;
+pub mod gtfs;
 mod network;
 mod table;
 
@@ -60,8 +61,13 @@ pub fn load(scenario: &Scenario) -> (Inputs, Vec<Finding>) {
         (&unit_ids, &units_rejected),
         &mut findings,
     );
-    if let Some(path) = &scenario.inputs.network {
-        inputs.network = network::network(path, &scenario.network, &mut findings);
+    if scenario.inputs.network.is_some() || scenario.inputs.gtfs.is_some() {
+        inputs.network = network::network(
+            scenario.inputs.network.as_deref(),
+            scenario.inputs.gtfs.as_deref(),
+            &scenario.network,
+            &mut findings,
+        );
     }
     let mut list = findings.list;
     list.sort_by_key(|f| f.severity);

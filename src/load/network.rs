@@ -27,16 +27,30 @@ const NETWORK_FIELDS: &[&str] = &[
     "headway_min",
 ];
 
-/// Reads the network file and builds the graph; `None` when the file cannot
-/// be read or has no usable link (travel is then straight-line, and a
-/// finding says so).
+/// Reads the network file and/or the GTFS feed and builds one graph; `None`
+/// when neither can be read or they give no usable link (travel is then
+/// straight-line, and a finding says so).
 pub fn network(
-    path: &Path,
+    geojson: Option<&Path>,
+    gtfs: Option<&Path>,
     settings: &NetworkSettings,
     findings: &mut Findings,
 ) -> Option<Network> {
-    let links = links(path, findings)?;
-    let file = path.display().to_string();
+    let mut all = match geojson {
+        Some(path) => Some(links(path, findings)?),
+        None => None,
+    };
+    if let Some(feed) = gtfs {
+        let endpoints: Vec<Point<f64>> = all
+            .iter()
+            .flatten()
+            .flat_map(|l: &Link| [l.from, l.to])
+            .collect();
+        let (feed_links, _) = super::gtfs::links(feed, settings, &endpoints, findings)?;
+        all.get_or_insert_with(Vec::new).extend(feed_links);
+    }
+    let links = all?;
+    let file = geojson.or(gtfs)?.display().to_string();
     if links.is_empty() {
         findings.warning(
             &file,

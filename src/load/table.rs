@@ -56,10 +56,16 @@ pub fn read_text(path: &Path, findings: &mut Findings) -> Option<String> {
             return None;
         }
     };
+    decode_text(&file, &bytes, findings)
+}
+
+/// Bytes of a text file (named `file` in messages) as UTF-8 text, with the
+/// checks of [`read_text`].
+pub fn decode_text(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<String> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         findings.push(
             Severity::Error,
-            &file,
+            file,
             Location::File,
             None,
             "the file is UTF-16 text, expected UTF-8".into(),
@@ -67,7 +73,7 @@ pub fn read_text(path: &Path, findings: &mut Findings) -> Option<String> {
         );
         return None;
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Some(text.to_string()),
         Err(e) => {
@@ -84,7 +90,7 @@ pub fn read_text(path: &Path, findings: &mut Findings) -> Option<String> {
             };
             findings.push(
                 Severity::Error,
-                &file,
+                file,
                 Location::Line(line as u64),
                 None,
                 format!("found the byte 0x{byte:02X}{latin1}, expected UTF-8 text"),

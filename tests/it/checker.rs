@@ -19,7 +19,7 @@ use geo::{Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use serde_json::Value;
 
 /// The plan.csv columns the README promises.
-pub const PLAN_COLUMNS: [&str; 17] = [
+pub const PLAN_COLUMNS: [&str; 18] = [
     "household_id",
     "status",
     "temp_unit",
@@ -34,6 +34,7 @@ pub const PLAN_COLUMNS: [&str; 17] = [
     "rent",
     "disposable",
     "travel_minutes",
+    "work_travel_minutes",
     "reason",
     "reason_code",
     "household_type",
@@ -65,6 +66,8 @@ pub struct Scenario {
     pub max_district_share: f64,
     pub max_households_per_building: usize,
     pub max_travel_min: f64,
+    /// `rules.max_work_travel_min`; `None`: no limit (the default).
+    pub max_work_travel_min: Option<f64>,
     pub speed_kmh: f64,
     pub detour_factor: f64,
     pub ben_adult: f64,
@@ -99,6 +102,7 @@ pub struct Household {
     pub reunion_children: u32,
     pub needs_accessible: bool,
     pub language_school: Option<String>,
+    pub work_place: Option<String>,
     pub locked_unit: Option<String>,
 }
 
@@ -189,7 +193,8 @@ fn forced_exemptions(
     out_dir: &Path,
     v: &mut Vec<String>,
 ) -> std::collections::HashSet<(String, String)> {
-    const FORCEABLE: [&str; 5] = [
+    const FORCEABLE: [&str; 6] = [
+        "work_travel",
         "size",
         "affordability",
         "accessibility",
@@ -325,6 +330,12 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, String> {
             .map(|s| dir.join(s))
             .ok_or(format!("scenario: inputs.{key} missing"))
     };
+    if toml_get(&t, &["inputs", "gtfs"]).is_some() {
+        // Travel over a GTFS feed is checked by tests/it/gtfs.rs against
+        // hand-computed minutes; checking it here would need a second GTFS
+        // reader, and without one every travel time would look wrong.
+        return Err("scenario: the checker does not read GTFS feeds (inputs.gtfs)".into());
+    }
     let hb_enabled = toml_get(&t, &["housing_benefit", "enabled"])
         .and_then(toml::Value::as_bool)
         .unwrap_or(true);
@@ -359,6 +370,8 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, String> {
         max_households_per_building: toml_f64(&t, &["rules", "max_households_per_building"], 2.0)
             as usize,
         max_travel_min: toml_f64(&t, &["rules", "max_travel_min"], 60.0),
+        max_work_travel_min: toml_get(&t, &["rules", "max_work_travel_min"])
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))),
         speed_kmh: toml_f64(&t, &["travel", "speed_kmh"], 30.0),
         detour_factor: toml_f64(&t, &["travel", "detour_factor"], 1.3),
         ben_adult: toml_f64(&t, &["benefits", "adult"], 6553.0),
@@ -443,6 +456,7 @@ fn load_households(path: &Path) -> Result<Vec<Household>, String> {
             reunion_children: num("reunion_children")?,
             needs_accessible: parse_bool(get(r, "needs_accessible")),
             language_school: get(r, "language_school").map(str::to_string),
+            work_place: get(r, "work_place").map(str::to_string),
             locked_unit: get(r, "locked_unit").map(str::to_string),
         });
     }
@@ -721,10 +735,12 @@ pub fn load_inputs(sc: &Scenario) -> Result<Inputs, String> {
                     .filter(|p| p.kind == "language_school")
                     .collect();
                 for h in &households {
-                    if let Some(s) = &h.language_school
-                        && let Some(p) = places.iter().find(|p| &p.id == s)
-                    {
-                        targets.push(p);
+                    for named in [&h.language_school, &h.work_place] {
+                        if let Some(s) = named
+                            && let Some(p) = places.iter().find(|p| &p.id == s)
+                        {
+                            targets.push(p);
+                        }
                     }
                 }
                 let mut m = HashMap::new();
@@ -1083,6 +1099,19 @@ pub fn travel_minutes(sc: &Scenario, inputs: &Inputs, h: &Household, u: &Unit) -
     Some(km / sc.speed_kmh * 60.0)
 }
 
+/// Travel minutes from a unit to the household's `work_place` (over the
+/// network when the scenario names one, else straight-line); `None` when it
+/// names none.
+pub fn work_travel_minutes(sc: &Scenario, inputs: &Inputs, h: &Household, u: &Unit) -> Option<f64> {
+    let id = h.work_place.as_ref()?;
+    if let Some(net) = &inputs.network_minutes {
+        return net.get(&(u.id.clone(), id.clone())).copied();
+    }
+    let p = inputs.places.iter().find(|p| &p.id == id)?;
+    let km = (p.x - u.x).hypot(p.y - u.y) / 1000.0 * sc.detour_factor;
+    Some(km / sc.speed_kmh * 60.0)
+}
+
 // ----------------------------------------------------------------- checks ---
 
 fn num(r: &HashMap<String, String>, k: &str) -> Option<f64> {
@@ -1277,6 +1306,7 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
                     }
                     check_district_flags(sc, inputs, id, u, v);
                     check_travel(sc, inputs, h, u, v);
+                    check_work_travel(sc, inputs, h, u, v);
                     temp_stays.entry(tid).or_default().push((h, tf, tt));
                 }
             }
@@ -1353,6 +1383,7 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
                     }
                     check_district_flags(sc, inputs, id, u, v);
                     check_travel(sc, inputs, h, u, v);
+                    check_work_travel(sc, inputs, h, u, v);
                 }
             }
             // A roof from arrival to move-in.
@@ -1470,6 +1501,25 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
                 ));
             }
         }
+        // Reported work travel: the time from where the household lives to
+        // its work place, blank without one (or without a place to live).
+        let expected_work = home.and_then(|u| work_travel_minutes(sc, inputs, h, u));
+        let got_work = get(r, "work_travel_minutes");
+        let tolerance = if inputs.network_minutes.is_some() {
+            0.15
+        } else {
+            1.0
+        };
+        let ok = match (expected_work, got_work.and_then(|g| g.parse::<f64>().ok())) {
+            (None, _) => got_work.is_none(),
+            (Some(exp), Some(got)) => (got - exp).abs() <= tolerance,
+            (Some(_), None) => false,
+        };
+        if !ok {
+            v.push(format!(
+                "work_travel: {id} work_travel_minutes {got_work:?}, expected {expected_work:?}"
+            ));
+        }
     }
 
     // One household per dwelling.
@@ -1546,6 +1596,19 @@ fn check_district_flags(sc: &Scenario, inputs: &Inputs, id: &str, u: &Unit, v: &
     }
 }
 
+fn check_work_travel(sc: &Scenario, inputs: &Inputs, h: &Household, u: &Unit, v: &mut Vec<String>) {
+    if let (Some(max), Some(m)) = (
+        sc.max_work_travel_min,
+        work_travel_minutes(sc, inputs, h, u),
+    ) && m > max + 1e-6
+    {
+        v.push(format!(
+            "work_travel: {} in {}: {m:.1} min to work > {max}",
+            h.id, u.id
+        ));
+    }
+}
+
 fn check_travel(sc: &Scenario, inputs: &Inputs, h: &Household, u: &Unit, v: &mut Vec<String>) {
     match travel_minutes(sc, inputs, h, u) {
         None => v.push(format!("travel: {}: no language school found", h.id)),
@@ -1567,12 +1630,12 @@ mod self_tests {
     use crate::{copy_dir, data_dir};
 
     const VALID: &str = "\
-household_id,status,temp_unit,temp_from,temp_to,perm_unit,perm_from,district,persons,income,housing_benefit,rent,disposable,travel_minutes,reason,reason_code,household_type
-H1,permanent,T1,2026-01-01,2026-01-15,P2,2026-01-15,D1,4,25000,1599,6000,20599,2.7,,,family
-H2,permanent,,,,P1,2026-01-10,D1,1,6553,600,4000,3153,2.9,,,single
-H3,permanent,T2,2026-01-05,2026-02-01,P6,2026-02-01,D1,2,20000,600,4000,16600,4.1,,,couple
-H4,unplaced,,,,,,,1,6553,0,0,6553,,arrives after the horizon,arrival_after_horizon,single
-H5,temporary_only,T2,2026-01-01,2026-04-11,,,D1,1,15000,0,2000,13000,4.1,no dwelling left,taken,single
+household_id,status,temp_unit,temp_from,temp_to,perm_unit,perm_from,district,persons,income,housing_benefit,rent,disposable,travel_minutes,work_travel_minutes,reason,reason_code,household_type
+H1,permanent,T1,2026-01-01,2026-01-15,P2,2026-01-15,D1,4,25000,1599,6000,20599,2.7,,,,family
+H2,permanent,,,,P1,2026-01-10,D1,1,6553,600,4000,3153,2.9,,,,single
+H3,permanent,T2,2026-01-05,2026-02-01,P6,2026-02-01,D1,2,20000,600,4000,16600,4.1,,,,couple
+H4,unplaced,,,,,,,1,6553,0,0,6553,,,arrives after the horizon,arrival_after_horizon,single
+H5,temporary_only,T2,2026-01-01,2026-04-11,,,D1,1,15000,0,2000,13000,4.1,,no dwelling left,taken,single
 ";
 
     /// Runs the checker on the fixture (optionally with edited inputs) and a plan text.
@@ -1804,6 +1867,50 @@ H5,temporary_only,T2,2026-01-01,2026-04-11,,,D1,1,15000,0,2000,13000,4.1,no dwel
         };
         expect(VALID, &far_school, "travel");
         expect(&set(VALID, "H1", "travel_minutes", "9.0"), &none, "travel");
+    }
+
+    /// Work travel: H2 (in P1) works at J1, 1118 m away: 1118 × 1.3 at
+    /// 30 km/h = 2.9 min, to be reported, and within `max_work_travel_min`.
+    #[test]
+    fn work_travel_misreported_or_too_long() {
+        let works_at_j1 = |d: &Path| {
+            edit_file(
+                d,
+                "households.csv",
+                "H2,1,0,2026-01-10,,,,,true,,,",
+                "H2,1,0,2026-01-10,,,,,true,,J1,",
+            );
+        };
+        let work = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .filter(|m| m.starts_with("work_travel: "))
+                .cloned()
+                .collect()
+        };
+        // Blank, but H2 has a work place.
+        let v = run(VALID, &works_at_j1);
+        assert_eq!(work(&v).len(), 1, "{v:#?}");
+        assert!(work(&v)[0].contains("expected Some(2.9"), "{v:#?}");
+        let reported = set(VALID, "H2", "work_travel_minutes", "2.9");
+        assert!(work(&run(&reported, &works_at_j1)).is_empty());
+        // Reported for a household without a work place.
+        expect(&reported, &none, "work_travel");
+        // Over the scenario's limit.
+        let limit = |d: &Path| {
+            works_at_j1(d);
+            fs::write(
+                d.join("scenario.toml"),
+                fs::read_to_string(d.join("scenario.toml")).unwrap()
+                    + "\n[rules]\nmax_work_travel_min = 2\n",
+            )
+            .unwrap();
+        };
+        let v = run(&reported, &limit);
+        assert!(
+            v.iter()
+                .any(|m| m.starts_with("work_travel: H2 in P1: 2.9 min to work > 2")),
+            "{v:#?}"
+        );
     }
 
     /// With a network, travel is computed over it: a one-minute road link

@@ -33,6 +33,8 @@ fn day_weight(household_type: &str) -> f64 {
     if household_type == "family" { 1.5 } else { 1.0 }
 }
 const W_TRAVEL: f64 = 2.0;
+/// README: `weights.work_travel_per_minute` (4/3).
+const W_WORK: f64 = 4.0 / 3.0;
 const W_EMPTY: f64 = 0.01;
 const W_ROOM: f64 = 20.0;
 const W_SPREAD: f64 = 50.0;
@@ -113,6 +115,10 @@ fn terms(
         ("permanent", -permanent_weight(ty) * persons),
         ("days_saved", -day_weight(ty) * person_days(sc, h, move_in)),
         ("travel", W_TRAVEL * minutes),
+        (
+            "work_travel",
+            checker::work_travel_minutes(sc, inputs, h, u).map_or(0.0, |m| W_WORK * m),
+        ),
         (
             "empty_rent",
             W_EMPTY * empty_days * u.cost.unwrap_or(u.rent) / DAYS_PER_MONTH,

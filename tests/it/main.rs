@@ -12,6 +12,7 @@ mod explain;
 mod geojson_out;
 mod gpkg;
 mod gpkg_in;
+mod gtfs;
 mod model;
 mod network;
 mod oracle;

@@ -244,3 +244,16 @@ fn every_case_directory_is_tested() {
         }
     }
 }
+
+#[test]
+fn work_travel_is_weighed_and_bounded() {
+    let plan = plan_case("rule_work_travel");
+    assert_field(&plan, "H1", "perm_unit", "P_east");
+    assert_field(&plan, "H1", "travel_minutes", "2.6");
+    assert_field(&plan, "H1", "work_travel_minutes", "23.4");
+    assert_field(&plan, "H2", "perm_unit", "P_west");
+    assert_field(&plan, "H2", "work_travel_minutes", "23.4");
+    assert_field(&plan, "H3", "status", "unplaced");
+    assert_field(&plan, "H3", "reason_code", "work_travel");
+    assert_field(&plan, "H3", "work_travel_minutes", "");
+}
