@@ -168,10 +168,7 @@ pub fn simulate(
     let hindsight = pipeline::plan(
         inputs,
         scenario,
-        &Options {
-            max_iterations: settings.max_iterations,
-            ..Options::default()
-        },
+        &Options::default(),
         &mut |_| {},
     )?;
     let fcfs = pipeline::plan(
