@@ -165,12 +165,7 @@ pub fn simulate(
     progress(steps, steps);
 
     let (rolling, rows, summary, dropped) = score_rolling(inputs, scenario, &committed)?;
-    let hindsight = pipeline::plan(
-        inputs,
-        scenario,
-        &Options::default(),
-        &mut |_| {},
-    )?;
+    let hindsight = pipeline::plan(inputs, scenario, &Options::default(), &mut |_| {})?;
     let fcfs = pipeline::plan(
         inputs,
         scenario,
