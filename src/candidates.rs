@@ -441,6 +441,20 @@ pub fn static_verdict(
     }
 }
 
+/// The permanent option of a unit for a household that can move in no
+/// earlier than `arrival`, or the first static rule that refuses it (the
+/// rolling simulation scores homes at the day they were really moved into).
+pub fn permanent_option_from(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    arrival: Day,
+    u: &Unit,
+) -> Result<PermanentOption, Reason> {
+    check_permanent(inputs, scenario, travel, h, arrival, u)
+}
+
 /// Which rules a forced pin may pass over.
 #[derive(Debug, Clone, Copy)]
 struct Loose {

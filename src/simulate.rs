@@ -322,10 +322,22 @@ fn score_rolling(
     for (i, c) in committed.iter().enumerate() {
         let Some(c) = c else { continue };
         let hc = &mut candidates.households[i];
-        // The home as it happened, with the move-in day it really had.
-        match hc.permanent.iter_mut().find(|o| o.unit == c.unit) {
-            Some(option) if c.from >= option.move_in => {
-                option.move_in = c.from;
+        // The home as it happened, with the move-in day it really had and
+        // the rules checked for that day (a household may fit a dwelling
+        // after its reunion that it could not afford before).
+        let h = &inputs.households[i];
+        let option = candidates::permanent_option_from(
+            inputs,
+            scenario,
+            &travel,
+            h,
+            c.from,
+            inputs.unit(c.unit),
+        );
+        match option {
+            Ok(option) if option.move_in == c.from => {
+                hc.permanent.retain(|o| o.unit != c.unit);
+                hc.permanent.push(option);
                 picks[i] = Some(c.unit);
             }
             _ => dropped += 1,
