@@ -96,8 +96,9 @@ enum Command {
         /// How many days before arrival the municipality learns of a household.
         #[arg(long, default_value_t = 30)]
         household_notice_days: i64,
-        /// How many days before a dwelling becomes available the municipality learns of it.
-        #[arg(long, default_value_t = 30)]
+        /// How many days before a dwelling becomes available the municipality learns of it
+        /// (a Danish tenant gives three months' notice).
+        #[arg(long, default_value_t = 90)]
         vacancy_notice_days: i64,
         /// How each week's plan is made.
         #[arg(long, default_value = "optimise", value_parser = ["optimise", "greedy"])]

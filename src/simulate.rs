@@ -31,7 +31,8 @@ pub struct Settings {
     pub step_days: i64,
     /// How long before its arrival the municipality knows of a household.
     pub household_notice_days: i64,
-    /// How long before a dwelling becomes available the municipality knows of it.
+    /// How long before a dwelling becomes available the municipality knows
+    /// of it (default 90: a Danish tenant gives three months' notice).
     pub vacancy_notice_days: i64,
     /// How each week is planned (`optimise` or `greedy`).
     pub strategy: Strategy,
@@ -50,7 +51,7 @@ impl Default for Settings {
         Self {
             step_days: 7,
             household_notice_days: 30,
-            vacancy_notice_days: 30,
+            vacancy_notice_days: 90,
             strategy: Strategy::Optimise,
             max_iterations: None,
             sampled_futures: false,
