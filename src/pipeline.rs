@@ -34,6 +34,8 @@ pub struct Outcome {
     pub plan: Plan,
     pub rows: Vec<HouseholdRow>,
     pub summary: Summary,
+    /// The optimising engine's work counters (strategy `optimise` only).
+    pub work: Option<optimise::Work>,
 }
 
 /// Broken internal invariant: a bug, never an input problem.
@@ -56,6 +58,7 @@ pub fn plan(
     let candidates = candidates::build(inputs, scenario, &travel);
     let model = milp::build(inputs, scenario, &candidates);
     let districts = inputs.districts.len();
+    let mut work = None;
     let (plan, bound, iterations) = match options.strategy {
         Strategy::Greedy => (solve::greedy(inputs, scenario, &candidates), None, 0),
         Strategy::Fcfs => (solve::fcfs::plan(inputs, scenario, &candidates), None, 0),
@@ -67,6 +70,7 @@ pub fn plan(
                 ..optimise::Budget::default()
             };
             let solution = optimise::solve(&model, districts, &start, &budget, progress);
+            work = Some(solution.work);
             let picks: Vec<_> = solution
                 .chosen
                 .iter()
@@ -99,6 +103,7 @@ pub fn plan(
         plan,
         rows,
         summary,
+        work,
     })
 }
 
