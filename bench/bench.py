@@ -20,19 +20,29 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "boligplan")
-WORK = os.path.join(ROOT, "target", "bench")
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+BIN = os.path.join(TARGET, "release", "boligplan")
+WORK = os.path.join(TARGET, "bench")
 
 
-def timed(cmd):
-    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS MiB)."""
-    res = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+def timed(cmd, extra=None):
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS MiB).
+
+    With a dict `extra`, also records the engine's work counters
+    (BOLIGPLAN_STATS) and the user CPU seconds into it."""
+    env = dict(os.environ, BOLIGPLAN_STATS="1")
+    res = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
     if res.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{res.stderr}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", res.stderr)
     hours = float(wall.group(1) or 0)
     seconds = hours * 3600 + float(wall.group(2)) * 60 + float(wall.group(3))
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", res.stderr).group(1))
+    if extra is not None:
+        extra["user_seconds"] = float(re.search(r"User time \(seconds\): ([\d.]+)", res.stderr).group(1))
+        w = re.search(r"engine work: (.*)", res.stderr)
+        if w:
+            extra["engine_work"] = w.group(1)
     return seconds, rss_kb / 1024.0
 
 
@@ -87,8 +97,9 @@ def main():
             row = {"size": size, "seed": seed, "generate_seconds": gen_s, "generate_mib": gen_mb}
             for strategy in ["optimise", "fcfs"]:
                 out = os.path.join(d, f"out-{strategy}")
-                wall, mib = timed([BIN, "plan", scenario, "--out", out, "--quiet", "--strategy", strategy])
-                row[strategy] = dict(figures(out), wall_seconds=wall, peak_mib=mib)
+                extra = {}
+                wall, mib = timed([BIN, "plan", scenario, "--out", out, "--quiet", "--strategy", strategy], extra)
+                row[strategy] = dict(figures(out), wall_seconds=wall, peak_mib=mib, **extra)
             if args.highs and size in ("s", "m"):
                 mps = os.path.join(d, "model.mps")
                 subprocess.run([BIN, "export-model", scenario, "--mps", mps], check=True)
@@ -98,8 +109,8 @@ def main():
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
     med = statistics.median
-    print("| size | runs | wall s | peak MiB | gap | vs fcfs: persons permanent | temp person-days | max share | D | HiGHS objective, s | ours within |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| size | runs | wall s | user CPU s | peak MiB | gap | vs fcfs: persons permanent | temp person-days | max share | D | HiGHS objective, s | ours within |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         rs = [r for r in rows if r["size"] == size]
         o = [r["optimise"] for r in rs]
@@ -108,6 +119,7 @@ def main():
             size,
             str(len(rs)),
             f"{med(x['wall_seconds'] for x in o):.2f}",
+            f"{med(x['user_seconds'] for x in o):.2f}",
             f"{med(x['peak_mib'] for x in o):.0f}",
             f"{100 * med(x['gap'] for x in o):.3f} %",
             f"{med(x['persons_permanent'] for x in o):.0f} vs {med(x['persons_permanent'] for x in f):.0f}",

@@ -469,6 +469,13 @@ fn plan(
             return ExitCode::from(3);
         }
     };
+    // For benchmarks: the engine's deterministic work counters.
+    if let (Some(w), Some(_)) = (outcome.work, std::env::var_os("BOLIGPLAN_STATS")) {
+        eprintln!(
+            "engine work: {} steps, {} assignments, {} rows scanned, {} pairs priced, {} nodes",
+            outcome.summary.iterations, w.assignments, w.rows_scanned, w.pairs_priced, w.nodes
+        );
+    }
     if let Err(e) = export::write_plan(
         out,
         &inputs,

@@ -111,6 +111,8 @@ pub struct Outcome {
     pub plan: Plan,
     pub rows: Vec<HouseholdRow>,
     pub summary: Summary,
+    /// The optimising engine's work counters (strategy `optimise` only).
+    pub work: Option<optimise::Work>,
 }
 
 /// Broken internal invariant: a bug, never an input problem.
@@ -138,6 +140,7 @@ pub fn plan(
     }
     let model = milp::build(inputs, scenario, &candidates);
     let districts = inputs.districts.len();
+    let mut work = None;
     let (plan, bound, iterations) = match options.strategy {
         Strategy::Greedy => (solve::greedy(inputs, scenario, &candidates), None, 0),
         Strategy::Fcfs => (solve::fcfs::plan(inputs, scenario, &candidates), None, 0),
@@ -151,6 +154,7 @@ pub fn plan(
                 ..default
             };
             let solution = optimise::solve(&model, districts, &start, &budget, progress);
+            work = Some(solution.work);
             let picks: Vec<_> = solution
                 .chosen
                 .iter()
@@ -208,6 +212,7 @@ pub fn plan(
         plan,
         rows,
         summary,
+        work,
     })
 }
 

@@ -52,6 +52,39 @@ impl Ord for Entry {
 /// ever be worth taking.
 #[must_use]
 pub fn solve(m: &Sparse) -> (Vec<Option<usize>>, f64) {
+    let s = solve_with_prices(m);
+    (s.edges, s.total)
+}
+
+/// An optimal assignment with optimal dual prices.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// For each row, the edge it takes (`None`: unassigned).
+    pub edges: Vec<Option<usize>>,
+    /// The total cost.
+    pub total: f64,
+    /// A dual price per column, at most 0 (0 for a column nobody takes).
+    /// With `row_i = min(0, min over the row's edges (cost − price))`, the
+    /// prices are dual feasible for any edge set, so
+    /// `Σ row_i + Σ price_j` is a lower bound on the assignment over *any*
+    /// edges (weak duality), equal to `total` for the edges solved here.
+    pub prices: Vec<f64>,
+    /// Rows scanned by the shortest-path searches (a work counter).
+    pub rows_scanned: usize,
+}
+
+/// [`solve`] with the column prices (the duals of "one row per column").
+///
+/// Why the prices are dual feasible: every real column, once matched, stays
+/// matched, and its potential only falls (so it is ≤ 0); a free column is
+/// never scanned except as the sink, so it keeps 0. A row matched to its own
+/// "stay unassigned" column stays there, and all its edges have
+/// `cost − price ≥ 0` (Dijkstra's reduced costs). A row matched to a real
+/// column has `cost − price` minimal there and ≤ 0 (its dummy, never
+/// scanned, has potential 0). So `min(0, min_j (cost_ij − price_j))` is the
+/// row's dual and the two sums agree.
+#[must_use]
+pub fn solve_with_prices(m: &Sparse) -> Solved {
     let rows = m.rows();
     // Columns: the real ones, then one private "stay unassigned" column per row.
     let n = m.n_cols + rows;
@@ -66,6 +99,7 @@ pub fn solve(m: &Sparse) -> (Vec<Option<usize>>, f64) {
     let mut scanned = vec![false; n];
     let mut touched: Vec<usize> = Vec::new();
     let mut heap = BinaryHeap::new();
+    let mut rows_scanned = 0;
     for start in 0..rows {
         let relax = |row: usize,
                      base: f64,
@@ -114,6 +148,7 @@ pub fn solve(m: &Sparse) -> (Vec<Option<usize>>, f64) {
             &scanned,
         );
         let mut done: Vec<usize> = Vec::new();
+        rows_scanned += 1;
         let (sink, sink_dist) = loop {
             let Entry(d, j) = heap
                 .pop()
@@ -126,6 +161,7 @@ pub fn solve(m: &Sparse) -> (Vec<Option<usize>>, f64) {
             match owner[j] {
                 None => break (j, d),
                 Some(r) => {
+                    rows_scanned += 1;
                     // Leave column j to the path: row r continues from its
                     // matched cost, reduced by the potentials.
                     let base = d - (row_cost[r] - v[j]);
@@ -167,7 +203,16 @@ pub fn solve(m: &Sparse) -> (Vec<Option<usize>>, f64) {
         heap.clear();
     }
     let total = row_edge.iter().flatten().map(|&e| m.costs[e]).sum();
-    (row_edge, total)
+    v.truncate(m.n_cols);
+    for p in &mut v {
+        *p = p.min(0.0);
+    }
+    Solved {
+        edges: row_edge,
+        total,
+        prices: v,
+        rows_scanned,
+    }
 }
 
 #[cfg(test)]
@@ -218,8 +263,22 @@ mod tests {
                 }
                 m.starts.push(m.cols.len());
             }
-            let (assignment, total) = solve(&m);
+            let solved = solve_with_prices(&m);
+            let (assignment, total) = (solved.edges.clone(), solved.total);
             let expected = brute(&m, 0, &mut vec![false; n_cols]);
+            // The dual bound from the prices equals the optimum.
+            let dual: f64 = (0..rows)
+                .map(|r| {
+                    (m.starts[r]..m.starts[r + 1])
+                        .map(|e| m.costs[e] - solved.prices[m.cols[e]])
+                        .fold(0.0_f64, f64::min)
+                })
+                .sum::<f64>()
+                + solved.prices.iter().sum::<f64>();
+            assert!(
+                (dual - expected).abs() < 1e-9,
+                "case {case}: dual {dual} vs {expected}"
+            );
             assert!(
                 (total - expected).abs() < 1e-9,
                 "case {case}: {total} vs {expected}"

@@ -12,11 +12,18 @@
 //! repaired into a lawful plan (drop what breaks a cap, refill greedily, local
 //! search); the best one is kept. The assignment polytope is integral, so the
 //! best reachable bound is the LP relaxation's.
+//!
+//! The assignment is solved on a core of each household's cheapest pairs
+//! and priced over all pairs ([`Core`]), so a step costs a small assignment
+//! plus a linear scan. The steps stop at an acceptable gap once a
+//! deterministic amount of work is done ([`Budget`]): large instances stop
+//! early, small ones keep closing the gap towards a proof.
 
 use std::time::Instant;
 
 use super::assignment::{self, Sparse};
 use crate::milp::Model;
+use std::cmp::Ordering;
 
 /// When the engine must stop.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +38,17 @@ pub struct Budget {
     pub max_nodes: usize,
     /// Nodes × pairs the branch and bound may spend (its work budget).
     pub search_work: usize,
+    /// A gap good enough to stop at once the subgradient steps have done
+    /// `work`; below that amount of work the engine keeps closing the gap
+    /// (small instances: towards a proof of optimality).
+    pub acceptable_gap: f64,
+    /// Pairs priced by the subgradient steps (a deterministic work counter,
+    /// about proportional to time) before an acceptable gap ends them.
+    pub work: usize,
+    /// Pairs per household in the assignment's core (see [`Core`]).
+    pub core_size: usize,
+    /// Rounds of the local search after each step's repair.
+    pub improve_rounds: usize,
 }
 
 impl Default for Budget {
@@ -41,6 +59,10 @@ impl Default for Budget {
             target_gap: 1e-9,
             max_nodes: 100_000,
             search_work: 4_000_000,
+            acceptable_gap: 0.0075,
+            work: 20_000_000,
+            core_size: 8,
+            improve_rounds: 5,
         }
     }
 }
@@ -53,6 +75,20 @@ pub struct Solution {
     pub objective: f64,
     pub bound: f64,
     pub iterations: usize,
+    pub work: Work,
+}
+
+/// Deterministic work counters of a solve, for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Assignment problems solved on a core.
+    pub assignments: usize,
+    /// Rows scanned by their shortest-path searches.
+    pub rows_scanned: usize,
+    /// Pairs priced against the cores' prices.
+    pub pairs_priced: usize,
+    /// Branch-and-bound nodes.
+    pub nodes: usize,
 }
 
 /// Where the engine is, for a progress display.
@@ -82,7 +118,8 @@ pub fn solve(
 ) -> Solution {
     let households = model.by_household.len();
     let mut best = start.to_vec();
-    improve(model, districts, &mut best);
+    let by_cost = pairs_by_cost(model);
+    improve(model, districts, &by_cost, 20, &mut best);
     let mut upper = objective_of(model, districts, &best);
     let mut lower = f64::NEG_INFINITY;
     // The multipliers of the best bound, as reduced costs and offset, for the search.
@@ -103,35 +140,16 @@ pub fn solve(
     let mut since_improvement = 0;
     let mut iterations = 0;
     let mut reduced = vec![0.0; model.pairs.len()];
-    let mut matrix = Sparse {
-        n_cols: model.unit_count,
-        ..Sparse::default()
-    };
-    let mut edge_pair: Vec<usize> = Vec::new();
+    let mut core = Core::new(model, budget.core_size, 1);
     while iterations < budget.max_iterations {
         iterations += 1;
         reduced_costs(model, &lambda, &beta, &mu, &mut reduced);
         // The assignment subproblem over the households that are not pinned.
-        matrix.starts.clear();
-        matrix.cols.clear();
-        matrix.costs.clear();
-        edge_pair.clear();
-        matrix.starts.push(0);
-        for &h in &free_rows {
-            for j in model.by_household[h].clone() {
-                let u = model.pairs[j].unit.index();
-                if reduced[j] < 0.0 && !pinned_unit[u] {
-                    matrix.cols.push(u);
-                    matrix.costs.push(reduced[j]);
-                    edge_pair.push(j);
-                }
-            }
-            matrix.starts.push(matrix.cols.len());
-        }
-        let (edges, value_free) = assignment::solve(&matrix);
+        let answer = core.solve(model, &free_rows, &pinned_unit, &reduced);
+        let value_free = answer.bound;
         let mut choice: Vec<Option<usize>> = model.fixed.clone();
-        for (row, e) in edges.iter().enumerate() {
-            choice[free_rows[row]] = e.map(|e| edge_pair[e]);
+        for (row, j) in answer.choice.iter().enumerate() {
+            choice[free_rows[row]] = *j;
         }
         let offset = dual_offset(model, &lambda, &beta, &mu);
         let value = model.constant
@@ -153,7 +171,13 @@ pub fn solve(
         }
         // A lawful plan from the subproblem's answer.
         let mut candidate = repair(model, districts, &choice, &reduced);
-        improve(model, districts, &mut candidate);
+        improve(
+            model,
+            districts,
+            &by_cost,
+            budget.improve_rounds,
+            &mut candidate,
+        );
         let v = objective_of(model, districts, &candidate);
         if v < upper - 1e-9 {
             upper = v;
@@ -167,7 +191,8 @@ pub fn solve(
         });
         let gap = relative_gap(upper, lower);
         let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
-        if gap <= budget.target_gap || out_of_time {
+        let enough = gap <= budget.acceptable_gap && core.priced >= budget.work;
+        if gap <= budget.target_gap || enough || out_of_time {
             break;
         }
         if since_improvement >= 20 {
@@ -239,6 +264,12 @@ pub fn solve(
     }
     // Close the gap by branch and bound on the best multipliers, within a
     // node budget (deterministic, unlike a time limit).
+    let mut work = Work {
+        assignments: core.solves,
+        rows_scanned: core.rows_scanned,
+        pairs_priced: core.priced,
+        nodes: 0,
+    };
     let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
     if relative_gap(upper, lower) > budget.target_gap && !out_of_time && budget.max_nodes > 0 {
         // Each node solves an assignment over the open pairs: scale the node
@@ -253,9 +284,13 @@ pub fn solve(
             best_offset,
             (upper, best.clone()),
             max_nodes,
-            budget.deadline,
+            budget,
         );
         search.run();
+        work.nodes = search.nodes;
+        work.assignments += search.core.solves;
+        work.rows_scanned += search.core.rows_scanned;
+        work.pairs_priced += search.core.priced;
         if search.upper < upper {
             upper = search.upper;
             best = search.best;
@@ -270,6 +305,7 @@ pub fn solve(
         bound: lower.min(upper),
         chosen: best,
         iterations,
+        work,
     }
 }
 
@@ -323,6 +359,7 @@ struct Search<'a> {
     max_nodes: usize,
     deadline: Option<Instant>,
     aborted: bool,
+    core: Core,
 }
 
 impl<'a> Search<'a> {
@@ -333,7 +370,7 @@ impl<'a> Search<'a> {
         offset: f64,
         (upper, best): (f64, Vec<Option<usize>>),
         max_nodes: usize,
-        deadline: Option<Instant>,
+        budget: &Budget,
     ) -> Self {
         let chosen = model.fixed.clone();
         let usage = Usage::of(model, districts, &chosen);
@@ -360,8 +397,9 @@ impl<'a> Search<'a> {
             best,
             nodes: 0,
             max_nodes,
-            deadline,
+            deadline: budget.deadline,
             aborted: false,
+            core: Core::new(model, budget.core_size, 20),
         }
     }
 
@@ -370,24 +408,17 @@ impl<'a> Search<'a> {
     }
 
     /// Lower bound of every completion of the households decided before `depth`.
-    fn bound(&self, depth: usize) -> f64 {
+    fn bound(&mut self, depth: usize) -> f64 {
         let model = self.model;
-        let mut matrix = Sparse {
-            n_cols: model.unit_count,
-            starts: vec![0],
-            ..Sparse::default()
-        };
-        for &h in &self.order[depth..] {
-            for j in model.by_household[h].clone() {
-                let u = model.pairs[j].unit.index();
-                if self.reduced[j] < 0.0 && !self.usage.dwelling[u] {
-                    matrix.cols.push(u);
-                    matrix.costs.push(self.reduced[j]);
-                }
-            }
-            matrix.starts.push(matrix.cols.len());
-        }
-        let (_, open) = assignment::solve(&matrix);
+        let open = self
+            .core
+            .solve(
+                model,
+                &self.order[depth..],
+                &self.usage.dwelling,
+                self.reduced,
+            )
+            .bound;
         let decided: f64 = self.chosen.iter().flatten().map(|&j| self.reduced[j]).sum();
         model.constant + self.offset + decided + open
     }
@@ -549,9 +580,15 @@ impl Usage {
 /// Local search: move a household to a better free dwelling, or give a
 /// household without a home one that lowers the objective; repeat while
 /// anything improves.
-fn improve(model: &Model, districts: usize, chosen: &mut [Option<usize>]) {
+fn improve(
+    model: &Model,
+    districts: usize,
+    by_cost: &ByCost,
+    rounds: usize,
+    chosen: &mut [Option<usize>],
+) {
     let mut usage = Usage::of(model, districts, chosen);
-    for _round in 0..20 {
+    for _round in 0..rounds {
         let mut changed = false;
         for (h, range) in model.by_household.iter().enumerate() {
             if model.fixed[h].is_some() || range.is_empty() {
@@ -562,12 +599,46 @@ fn improve(model: &Model, districts: usize, chosen: &mut [Option<usize>]) {
                 usage.remove(model, j);
             }
             let base = current.map_or(0.0, |j| usage.gain(model, j));
-            let better = range
-                .clone()
-                .filter(|&j| Some(j) != current && usage.fits(model, j))
-                .map(|j| (usage.gain(model, j), j))
-                .filter(|(g, _)| *g < base - 1e-9 && *g < 0.0)
-                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // A pair's gain is its cost plus a spread penalty that is never
+            // negative, so in order of cost the search can stop at the first
+            // pair whose cost alone is no better than the best gain so far.
+            let persons = model.pairs[range.start].persons;
+            let mut better: Option<(f64, usize)> = None;
+            for k in range.clone() {
+                let limit = better.map_or(base.min(0.0), |(g, _)| g);
+                if by_cost.cost[k] > limit {
+                    break;
+                }
+                // `Usage::fits` and `Usage::gain` on the compact arrays.
+                if usage.dwelling[by_cost.unit[k] as usize]
+                    || usage.building[by_cost.building[k] as usize] >= model.building_cap
+                {
+                    continue;
+                }
+                let d = by_cost.district[k];
+                let spread = if d == u32::MAX {
+                    0.0
+                } else {
+                    let cap = model.district_cap[d as usize];
+                    let now = usage.persons[d as usize];
+                    if cap != u32::MAX && now + persons > cap {
+                        continue;
+                    }
+                    let d = crate::ids::DistrictId(d);
+                    model.spread_penalty(d, now + persons) - model.spread_penalty(d, now)
+                };
+                let j = by_cost.pair[k];
+                if Some(j) == current {
+                    continue;
+                }
+                let g = by_cost.cost[k] + spread;
+                if g < base - 1e-9
+                    && g < 0.0
+                    && better.is_none_or(|(b, i)| g.total_cmp(&b).then(j.cmp(&i)).is_lt())
+                {
+                    better = Some((g, j));
+                }
+            }
             match better {
                 Some((_, j)) => {
                     usage.add(model, j);
@@ -583,6 +654,196 @@ fn improve(model: &Model, districts: usize, chosen: &mut [Option<usize>]) {
         }
         if !changed {
             break;
+        }
+    }
+}
+
+/// Every household's pairs in order of cost (ties by index), laid out like
+/// [`Model::pairs`]: `pair[range]` is the household's range, sorted, with
+/// the pairs' dwellings and costs beside them (read in order by the local
+/// search, so kept compact).
+struct ByCost {
+    pair: Vec<usize>,
+    unit: Vec<u32>,
+    cost: Vec<f64>,
+    building: Vec<u32>,
+    /// `u32::MAX`: outside every district.
+    district: Vec<u32>,
+}
+
+fn pairs_by_cost(model: &Model) -> ByCost {
+    let mut pair: Vec<usize> = (0..model.pairs.len()).collect();
+    for range in &model.by_household {
+        pair[range.clone()].sort_unstable_by(|&a, &b| {
+            model.pairs[a]
+                .cost
+                .total_cmp(&model.pairs[b].cost)
+                .then(a.cmp(&b))
+        });
+    }
+    let unit = pair.iter().map(|&j| model.pairs[j].unit.0).collect();
+    let cost = pair.iter().map(|&j| model.pairs[j].cost).collect();
+    let building = pair
+        .iter()
+        .map(|&j| crate::ids::to_u32(model.pairs[j].building))
+        .collect();
+    let district = pair
+        .iter()
+        .map(|&j| model.pairs[j].district.map_or(u32::MAX, |d| d.0))
+        .collect();
+    ByCost {
+        pair,
+        unit,
+        cost,
+        building,
+        district,
+    }
+}
+
+/// The Lagrangian subproblem's answer.
+struct Answer {
+    /// The pair each row takes, in the order of the rows asked for.
+    choice: Vec<Option<usize>>,
+    /// A lower bound on the cheapest assignment of the rows over *all* their
+    /// pairs (equal to it when pricing found nothing the core missed).
+    bound: f64,
+}
+
+/// The assignment subproblem — households (rows) to free dwellings by
+/// reduced cost — solved on a small core of each household's pairs and
+/// priced over all of them.
+///
+/// The core of a row is its `k` cheapest pairs by reduced cost plus the
+/// pairs earlier pricing added. After solving the core, every pair of every
+/// row is priced against the core's column prices `p` (the duals of "one
+/// household per dwelling", all ≤ 0): with
+/// `row_h = min(0, min_{j ∈ J_h} (r_j − p_u(j)))` the pair `(row, p)` is
+/// feasible for the dual of the assignment LP over *all* pairs, so
+/// `Σ_h row_h + Σ_u p_u` is a valid lower bound whatever the core (weak
+/// duality; the assignment polytope is integral, so it bounds the integer
+/// assignment too). When no pair prices below its row's core dual, the
+/// bound equals the core's optimum, which is then optimal over all pairs.
+/// Pairs that price below are added to the core and the core solved again.
+struct Core {
+    k: usize,
+    /// Pricing rounds per subproblem before the (always valid) bound is
+    /// taken as it is and the core's assignment used.
+    rounds: usize,
+    extra: Vec<Vec<usize>>,
+    marked: Vec<bool>,
+    row: Vec<usize>,
+    matrix: Sparse,
+    edge_pair: Vec<usize>,
+    /// Work done: core solves, rows scanned in them, pairs priced.
+    solves: usize,
+    rows_scanned: usize,
+    priced: usize,
+}
+
+impl Core {
+    fn new(model: &Model, k: usize, rounds: usize) -> Self {
+        Self {
+            k,
+            extra: vec![Vec::new(); model.by_household.len()],
+            marked: vec![false; model.pairs.len()],
+            row: Vec::new(),
+            matrix: Sparse {
+                n_cols: model.unit_count,
+                ..Sparse::default()
+            },
+            edge_pair: Vec::new(),
+            rounds,
+            solves: 0,
+            rows_scanned: 0,
+            priced: 0,
+        }
+    }
+
+    fn solve(&mut self, model: &Model, rows: &[usize], used: &[bool], reduced: &[f64]) -> Answer {
+        let open = |j: usize| reduced[j] < 0.0 && !used[model.pairs[j].unit.index()];
+        let by_cost = |a: &usize, b: &usize| -> Ordering {
+            reduced[*a].total_cmp(&reduced[*b]).then(a.cmp(b))
+        };
+        let mut round = 0;
+        loop {
+            round += 1;
+            self.matrix.starts.clear();
+            self.matrix.cols.clear();
+            self.matrix.costs.clear();
+            self.edge_pair.clear();
+            self.matrix.starts.push(0);
+            for &h in rows {
+                self.row.clear();
+                self.row
+                    .extend(model.by_household[h].clone().filter(|&j| open(j)));
+                if self.row.len() > self.k {
+                    self.row.select_nth_unstable_by(self.k - 1, by_cost);
+                    self.row.truncate(self.k);
+                }
+                for &j in &self.row {
+                    self.marked[j] = true;
+                }
+                for &j in &self.extra[h] {
+                    if !self.marked[j] && open(j) {
+                        self.marked[j] = true;
+                        self.row.push(j);
+                    }
+                }
+                self.row.sort_unstable();
+                for &j in &self.row {
+                    self.marked[j] = false;
+                    self.matrix.cols.push(model.pairs[j].unit.index());
+                    self.matrix.costs.push(reduced[j]);
+                    self.edge_pair.push(j);
+                }
+                self.matrix.starts.push(self.matrix.cols.len());
+            }
+            let solved = assignment::solve_with_prices(&self.matrix);
+            self.solves += 1;
+            self.rows_scanned += solved.rows_scanned;
+            let price = |j: usize| reduced[j] - solved.prices[model.pairs[j].unit.index()];
+            // Price every pair of every row against the core's prices.
+            let mut bound = solved.prices.iter().sum::<f64>();
+            let mut missed = false;
+            for (i, &h) in rows.iter().enumerate() {
+                let core_dual = (self.matrix.starts[i]..self.matrix.starts[i + 1])
+                    .map(|e| self.matrix.costs[e] - solved.prices[self.matrix.cols[e]])
+                    .fold(0.0_f64, f64::min);
+                let range = model.by_household[h].clone();
+                self.priced += range.len();
+                let full = range
+                    .clone()
+                    .filter(|&j| open(j))
+                    .map(price)
+                    .fold(0.0_f64, f64::min);
+                bound += full;
+                let tolerance = 1e-9 * core_dual.abs().max(1.0);
+                if full < core_dual - tolerance {
+                    missed = true;
+                    self.row.clear();
+                    self.row
+                        .extend(range.filter(|&j| open(j) && price(j) < core_dual - tolerance));
+                    if self.row.len() > self.k {
+                        self.row.select_nth_unstable_by(self.k - 1, |a, b| {
+                            price(*a).total_cmp(&price(*b)).then(a.cmp(b))
+                        });
+                        self.row.truncate(self.k);
+                    }
+                    let extra = &mut self.extra[h];
+                    if extra.len() > 64 * self.k {
+                        extra.clear();
+                    }
+                    extra.extend_from_slice(&self.row);
+                }
+            }
+            if !missed || round >= self.rounds {
+                let choice = solved
+                    .edges
+                    .iter()
+                    .map(|e| e.map(|e| self.edge_pair[e]))
+                    .collect();
+                return Answer { choice, bound };
+            }
         }
     }
 }
