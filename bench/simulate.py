@@ -28,7 +28,7 @@ def main():
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     ap.add_argument("--max-iterations", type=int, default=20)
     ap.add_argument("--work", default="/tmp/boligplan-sim")
-    ap.add_argument("--extra", nargs="*", default=[], help="more simulate flags")
+    ap.add_argument("--extra", action="append", default=[], help="one more simulate argument (repeat: --extra=--flag --extra=value)")
     args = ap.parse_args()
     exe = binary()
     os.makedirs(args.work, exist_ok=True)

@@ -96,9 +96,8 @@ enum Command {
         /// How many days before arrival the municipality learns of a household.
         #[arg(long, default_value_t = 30)]
         household_notice_days: i64,
-        /// How many days before a dwelling becomes available the municipality learns of it
-        /// (a Danish tenant gives three months' notice).
-        #[arg(long, default_value_t = 90)]
+        /// How many days before a dwelling becomes available the municipality learns of it.
+        #[arg(long, default_value_t = 30)]
         vacancy_notice_days: i64,
         /// How each week's plan is made.
         #[arg(long, default_value = "optimise", value_parser = ["optimise", "greedy"])]
@@ -111,6 +110,10 @@ enum Command {
         /// from those known so far.
         #[arg(long)]
         sampled_futures: bool,
+        /// Keep last week's proposals unless a change gains more than
+        /// `weights.changed_proposal` (households have been told where they will live).
+        #[arg(long)]
+        keep_proposals: bool,
         /// Print the comparison as JSON.
         #[arg(long)]
         json: bool,
@@ -208,6 +211,7 @@ fn main() -> ExitCode {
             strategy,
             max_iterations,
             sampled_futures,
+            keep_proposals,
             json,
             out,
             quiet,
@@ -219,6 +223,7 @@ fn main() -> ExitCode {
                 strategy: Strategy::parse(&strategy).expect("clap checked the value"),
                 max_iterations,
                 sampled_futures,
+                keep_proposals,
             };
             simulate(&scenario, &settings, json, out.as_deref(), quiet)
         }

@@ -32,7 +32,7 @@ pub struct Settings {
     /// How long before its arrival the municipality knows of a household.
     pub household_notice_days: i64,
     /// How long before a dwelling becomes available the municipality knows
-    /// of it (default 90: a Danish tenant gives three months' notice).
+    /// of it (default 30: offered for anvisning about a month ahead).
     pub vacancy_notice_days: i64,
     /// How each week is planned (`optimise` or `greedy`).
     pub strategy: Strategy,
@@ -44,6 +44,10 @@ pub struct Settings {
     /// far, on dates spread over the rest of the horizon. They hold back
     /// dwellings that later families would need, and are never placed.
     pub sampled_futures: bool,
+    /// Keep last week's proposals unless a change gains more than
+    /// `weights.changed_proposal` (as `plan --previous` does): households
+    /// have been told where they will live.
+    pub keep_proposals: bool,
 }
 
 impl Default for Settings {
@@ -51,10 +55,11 @@ impl Default for Settings {
         Self {
             step_days: 7,
             household_notice_days: 30,
-            vacancy_notice_days: 90,
+            vacancy_notice_days: 30,
             strategy: Strategy::Optimise,
             max_iterations: None,
             sampled_futures: false,
+            keep_proposals: false,
         }
     }
 }
@@ -135,6 +140,8 @@ pub fn simulate(
     let step = settings.step_days.max(1);
     let steps = usize::try_from((horizon + step - 1) / step).unwrap_or(0);
     let mut committed: Vec<Option<Commitment>> = vec![None; inputs.households.len()];
+    // Last step's proposal of a permanent home, per household.
+    let mut proposed: Vec<Option<Commitment>> = vec![None; inputs.households.len()];
     let options = Options {
         strategy: settings.strategy,
         max_iterations: settings.max_iterations,
@@ -145,12 +152,37 @@ pub fn simulate(
         .enumerate()
     {
         progress(k, steps);
-        let (sub, index) = known_at(inputs, scenario, settings, &committed, t);
+        let (mut sub, index) = known_at(inputs, scenario, settings, &committed, t);
+        if settings.keep_proposals {
+            sub.decisions.previous = Some(crate::model::PreviousPlan {
+                dir: String::new(),
+                proposals: index
+                    .iter()
+                    .map(|&full| {
+                        (full != SAMPLED && committed[full].is_none())
+                            .then(|| proposed[full])
+                            .flatten()
+                            .map(|p| crate::model::Proposal {
+                                unit: Some(p.unit),
+                                unit_name: inputs.unit(p.unit).name.clone(),
+                                from: p.from,
+                            })
+                    })
+                    .collect(),
+                dropped: Vec::new(),
+            });
+        }
         if sub.households.is_empty() {
             continue;
         }
         let outcome = pipeline::plan(&sub, scenario, &options, &mut |_| {})?;
         for (p, &full) in outcome.plan.placements.iter().zip(&index) {
+            if full != SAMPLED {
+                proposed[full] = p.permanent.map(|home| Commitment {
+                    unit: home.unit,
+                    from: home.from,
+                });
+            }
             if full != SAMPLED
                 && committed[full].is_none()
                 && let Some(home) = p.permanent
