@@ -26,6 +26,8 @@ pub mod economy;
 pub mod evaluate;
 pub mod explain;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod gpkg;
 pub mod ids;

@@ -155,6 +155,9 @@ enum Command {
     Validate {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Print nothing but errors and the result (no warnings, no progress bar).
+        #[arg(long)]
+        quiet: bool,
     },
 }
 
@@ -202,7 +205,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate { scenario, quiet } => validate(&scenario, quiet),
         Command::Simulate {
             scenario,
             step,
@@ -266,11 +269,67 @@ fn main() -> ExitCode {
     }
 }
 
+/// A progress bar on stderr while a large input file is read; hidden with
+/// `--quiet`, for files under [`LoadBar::MIN_BYTES`], and when stderr is not
+/// a terminal.
+struct LoadBar {
+    show: bool,
+    file: String,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl LoadBar {
+    /// Smaller files are read in well under a second.
+    const MIN_BYTES: u64 = 4 << 20;
+
+    fn new(show: bool) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            show: show && std::io::stderr().is_terminal(),
+            file: String::new(),
+            bar: None,
+        }
+    }
+
+    fn update(&mut self, p: load::Progress<'_>) {
+        if !self.show || p.total < Self::MIN_BYTES {
+            return;
+        }
+        if self.file != p.file {
+            self.clear();
+            let bar = indicatif::ProgressBar::new(p.total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} reading {msg} {bytes}/{total_bytes} [{bar:30}] {eta}",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_message(p.file.to_string());
+            self.file = p.file.to_string();
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(p.done);
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        self.file.clear();
+    }
+}
+
 /// Loads a scenario and its inputs, printing findings; `None` on errors.
+/// `quiet`: no warnings, no progress bar.
 fn load_all(
     path: &std::path::Path,
-    print_warnings: bool,
+    quiet: bool,
 ) -> Option<(scenario::Scenario, boligplan::model::Inputs)> {
+    let print_warnings = !quiet;
+    let show_progress = !quiet;
     let scenario = match scenario::load(path) {
         Ok(s) => s,
         Err(e) => {
@@ -278,7 +337,9 @@ fn load_all(
             return None;
         }
     };
-    let (inputs, findings) = load::load(&scenario);
+    let mut bar = LoadBar::new(show_progress);
+    let (inputs, findings) = load::load_with_progress(&scenario, &mut |p| bar.update(p));
+    bar.clear();
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -318,7 +379,7 @@ fn simulate(
     out: Option<&std::path::Path>,
     quiet: bool,
 ) -> ExitCode {
-    let Some((scenario, inputs)) = load_all(path, !quiet) else {
+    let Some((scenario, inputs)) = load_all(path, quiet) else {
         return ExitCode::from(1);
     };
     let bar = if quiet {
@@ -394,8 +455,8 @@ fn explain(
     }
 }
 
-fn validate(path: &std::path::Path) -> ExitCode {
-    match load_all(path, true) {
+fn validate(path: &std::path::Path, quiet: bool) -> ExitCode {
+    match load_all(path, quiet) {
         Some((_, inputs)) => {
             println!(
                 "ok: {} households, {} units, {} districts, {} places",
@@ -411,7 +472,7 @@ fn validate(path: &std::path::Path) -> ExitCode {
 }
 
 fn export_model(path: &std::path::Path, mps: &std::path::Path) -> ExitCode {
-    let Some((scenario, inputs)) = load_all(path, false) else {
+    let Some((scenario, inputs)) = load_all(path, true) else {
         return ExitCode::from(1);
     };
     let travel =
@@ -434,7 +495,7 @@ fn plan(
     options: &pipeline::Options,
     dialect: export::CsvDialect,
 ) -> ExitCode {
-    let Some((scenario, mut inputs)) = load_all(path, !quiet) else {
+    let Some((scenario, mut inputs)) = load_all(path, quiet) else {
         return ExitCode::from(1);
     };
     if let Err(e) = pipeline::decide(&mut inputs, &scenario, options) {

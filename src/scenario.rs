@@ -437,6 +437,9 @@ impl Scenario {
     }
 }
 
+/// The longest plan: ten years of days (the planner keeps figures per day).
+pub const MAX_HORIZON_DAYS: i64 = 3660;
+
 /// Reads and validates a scenario file.
 ///
 /// # Errors
@@ -471,11 +474,11 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             format!("key `start`: found {start_text:?}, expected a date like \"2026-01-31\""),
         )
     })?;
-    if raw.horizon_days < 1 {
+    if !(1..=MAX_HORIZON_DAYS).contains(&raw.horizon_days) {
         return Err(at(
             "horizon_days",
             format!(
-                "key `horizon_days`: found {}, expected a number of days of at least 1",
+                "key `horizon_days`: found {}, expected a number of days of at least 1 and at most {MAX_HORIZON_DAYS} (ten years)",
                 raw.horizon_days
             ),
         ));

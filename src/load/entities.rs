@@ -8,7 +8,7 @@ use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use super::findings::{Findings, Location};
 use super::gpkg_in::{is_gpkg, read_gpkg};
-use super::table::{Fields, Row, Table, read_csv, read_geojson};
+use super::table::{Fields, Table, Ticker, read_csv, read_geojson};
 use crate::crs::{Crs, Transformer};
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId, to_u32};
 use crate::model::{District, Household, Place, PlaceKind, Reunion, Tenure, Unit, UnitKind};
@@ -90,16 +90,16 @@ impl Rejected {
 }
 
 /// Reports duplicate ids; returns whether `id` is new.
-fn unique_id(seen: &mut HashMap<String, String>, id: &str, fields: &mut Fields<'_>) -> bool {
-    let here = location_text(fields.row);
-    if let Some(first) = seen.get(id) {
+fn unique_id(seen: &mut HashMap<String, Location>, id: &str, fields: &mut Fields<'_>) -> bool {
+    if let Some(&first) = seen.get(id) {
+        let first = location_text(first);
         fields.problem(
             "id",
             format!("found \"{id}\", which is already the id of {first}, expected a unique id"),
         );
         return false;
     }
-    seen.insert(id.to_string(), here);
+    seen.insert(id.to_string(), fields.row.location);
     true
 }
 
@@ -127,8 +127,8 @@ fn position_text(c: &[f64]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-fn location_text(row: &Row) -> String {
-    match row.location {
+fn location_text(location: Location) -> String {
+    match location {
         Location::File => "the file".into(),
         Location::Line(n) => format!("line {n}"),
         Location::Feature(n) => format!("feature {n}"),
@@ -146,11 +146,12 @@ fn read_features(
     layer: Option<&str>,
     known: &[&str],
     findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
 ) -> Option<Table> {
     if is_gpkg(path) {
         read_gpkg(path, layer, known, findings)
     } else {
-        read_geojson(path, known, findings)
+        read_geojson(path, known, findings, ticker)
     }
 }
 
@@ -394,16 +395,22 @@ fn multipolygon(table: &Table, fields: &mut Fields<'_>) -> Option<MultiPolygon<f
 }
 
 /// Reads the places file (GeoJSON or a GeoPackage layer).
-pub fn places(path: &Path, layer: Option<&str>, findings: &mut Findings) -> (Vec<Place>, Rejected) {
-    let Some(table) = read_features(path, layer, PLACE_FIELDS, findings) else {
+pub fn places(
+    path: &Path,
+    layer: Option<&str>,
+    findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
+) -> (Vec<Place>, Rejected) {
+    let Some(mut table) = read_features(path, layer, PLACE_FIELDS, findings, ticker) else {
         return (Vec::new(), Rejected::unreadable());
     };
     let mut rejected = Rejected::default();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
-    for row in &table.rows {
+    while let Some(row) = table.next_row(findings) {
+        ticker.table(&table);
         let before = out.len();
-        let mut f = Fields::new(&table, row, findings);
+        let mut f = Fields::new(&table, &row, findings);
         let id = f.required("id");
         let kind = f.required("kind").and_then(|k| {
             let parsed = PlaceKind::parse(k);
@@ -438,16 +445,18 @@ pub fn districts(
     path: &Path,
     layer: Option<&str>,
     findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
 ) -> (Vec<District>, Rejected) {
-    let Some(table) = read_features(path, layer, DISTRICT_FIELDS, findings) else {
+    let Some(mut table) = read_features(path, layer, DISTRICT_FIELDS, findings, ticker) else {
         return (Vec::new(), Rejected::unreadable());
     };
     let mut rejected = Rejected::default();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
-    for row in &table.rows {
+    while let Some(row) = table.next_row(findings) {
+        ticker.table(&table);
         let before = out.len();
-        let mut f = Fields::new(&table, row, findings);
+        let mut f = Fields::new(&table, &row, findings);
         let id = f.required("id");
         let population = f.required_int("population", 1);
         let newcomers = f.int("newcomers", 0).unwrap_or(0);
@@ -554,17 +563,19 @@ pub fn housing(
     districts: &[District],
     districts_rejected: &Rejected,
     findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
 ) -> (Vec<Unit>, Rejected) {
     let path = &scenario.inputs.housing;
     let layer = scenario.inputs.layers.housing.as_deref();
     let table = if is_geojson(path) || is_gpkg(path) {
-        read_features(path, layer, HOUSING_FIELDS, findings)
+        read_features(path, layer, HOUSING_FIELDS, findings, ticker)
     } else {
         read_csv(
             path,
             &["id", "kind", "tenure", "rent", "x", "y"],
             HOUSING_FIELDS,
             findings,
+            ticker,
         )
         .map(|mut t| {
             t.crs = scenario.crs;
@@ -585,9 +596,10 @@ pub fn housing(
         districts.iter().map(|d| (d.label.as_str(), d.id)).collect();
     let mut seen = HashMap::new();
     let mut out = Vec::new();
-    for row in &table.rows {
+    while let Some(row) = table.next_row(findings) {
+        ticker.table(&table);
         let before = out.len();
-        let mut f = Fields::new(&table, row, findings);
+        let mut f = Fields::new(&table, &row, findings);
         let id = f.required("id");
         let kind = f.required("kind").and_then(|k| {
             let parsed = UnitKind::parse(k);
@@ -646,10 +658,7 @@ pub fn housing(
         }
         let accessible = f.flag("accessible");
         let cost = f.int("cost", 0);
-        let pos = if table.rows.first().is_some_and(|r| r.geometry.is_some())
-            || is_geojson(path)
-            || is_gpkg(path)
-        {
+        let pos = if is_geojson(path) || is_gpkg(path) {
             feature_point(&table, &mut f, true)
         } else {
             let x = f.required_number("x", f64::NEG_INFINITY);
@@ -714,6 +723,10 @@ pub fn housing(
             rejected.reject(id);
         }
     }
+    ticker.table(&table);
+    // Rows after an unreadable part are unknown: references to them are not
+    // reported again.
+    rejected.unreadable |= table.cut_short();
     (out, rejected)
 }
 
@@ -723,6 +736,7 @@ pub fn households(
     places: (&HashMap<&str, PlaceId>, &Rejected),
     units: (&HashMap<&str, UnitId>, &Rejected),
     findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
 ) -> Vec<Household> {
     let (places, places_rejected) = places;
     let (units, units_rejected) = units;
@@ -731,6 +745,7 @@ pub fn households(
         &["id", "adults", "children", "arrival"],
         HOUSEHOLD_FIELDS,
         findings,
+        ticker,
     ) else {
         return Vec::new();
     };
@@ -740,8 +755,11 @@ pub fn households(
     let housing_file = InputPaths::display(&scenario.inputs.housing, layers.housing.as_deref());
     let mut seen = HashMap::new();
     let mut out = Vec::new();
-    for row in &table.rows {
-        let mut f = Fields::new(&table, row, findings);
+    let mut rows = 0usize;
+    while let Some(row) = table.next_row(findings) {
+        ticker.table(&table);
+        rows += 1;
+        let mut f = Fields::new(&table, &row, findings);
         let id = f.required("id");
         let adults = f.required_int_because(
             "adults",
@@ -833,7 +851,8 @@ pub fn households(
             });
         }
     }
-    if table.rows.is_empty() {
+    ticker.table(&table);
+    if rows == 0 && !table.cut_short() {
         findings.error(
             &table.file,
             Location::File,

@@ -18,7 +18,6 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use super::findings::{Findings, Location, Severity, closest};
 use super::table::{Row, Table, value_text};
 use crate::crs::Crs;
-use crate::scenario::DateFormat;
 
 /// Whether `path` names a GeoPackage (by its extension).
 pub(super) fn is_gpkg(path: &Path) -> bool {
@@ -58,13 +57,7 @@ pub(super) fn read_gpkg(
     let name = format!("{file}#{}", layer.table);
     let crs = layer_crs(&conn, &name, layer.srs_id, findings)?;
     let rows = read_rows(&conn, &name, &layer, known, findings)?;
-    Some(Table {
-        file: name,
-        rows,
-        crs,
-        decimal_comma: false,
-        date_format: DateFormat::Iso,
-    })
+    Some(Table::from_rows(name, rows, 0, crs))
 }
 
 fn open(path: &Path) -> Result<Connection, String> {

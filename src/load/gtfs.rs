@@ -283,7 +283,9 @@ fn parse_time(raw: &str) -> Option<u32> {
         m.parse::<u32>().ok()?,
         s.parse::<u32>().ok()?,
     );
-    (m < 60 && s < 60 && h < 240).then_some(h * 3600 + m * 60 + s)
+    // `then`, not `then_some`: the sum must not be computed for a huge `h`
+    // (found by fuzzing: 066666666:50:00 overflowed).
+    (m < 60 && s < 60 && h < 240).then(|| h * 3600 + m * 60 + s)
 }
 
 /// A mode name for a GTFS `route_type` (basic and extended types); never one
@@ -1264,6 +1266,8 @@ mod tests {
         assert_eq!(parse_time("07:60:00"), None);
         assert_eq!(parse_time("07:05"), None);
         assert_eq!(parse_time("-1:00:00"), None);
+        assert_eq!(parse_time("066666666:50:00"), None);
+        assert_eq!(parse_time("4294967295:00:00"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::Path;
 use geo::{Coord, Euclidean, Length, LineString, Point};
 
 use super::findings::{Findings, Location};
-use super::table::{Fields, read_geojson};
+use super::table::{Fields, Ticker, read_geojson};
 use crate::crs::Transformer;
 use crate::network::{Link, Network, NetworkSettings};
 
@@ -35,9 +35,10 @@ pub fn network(
     gtfs: Option<&Path>,
     settings: &NetworkSettings,
     findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
 ) -> Option<Network> {
     let mut all = match geojson {
-        Some(path) => Some(links(path, findings)?),
+        Some(path) => Some(links(path, findings, ticker)?),
         None => None,
     };
     if let Some(feed) = gtfs {
@@ -76,15 +77,15 @@ pub fn network(
 }
 
 /// Reads the links of a network file, reporting every bad feature.
-pub fn links(path: &Path, findings: &mut Findings) -> Option<Vec<Link>> {
-    let table = read_geojson(path, NETWORK_FIELDS, findings)?;
+pub fn links(path: &Path, findings: &mut Findings, ticker: &mut Ticker<'_>) -> Option<Vec<Link>> {
+    let mut table = read_geojson(path, NETWORK_FIELDS, findings, ticker)?;
     let t = Transformer::to_working(table.crs);
     let mut out = Vec::new();
-    for row in &table.rows {
+    while let Some(row) = table.next_row(findings) {
         let Location::Feature(feature) = row.location else {
             continue;
         };
-        let mut f = Fields::new(&table, row, findings);
+        let mut f = Fields::new(&table, &row, findings);
         let minutes = non_negative(&mut f, "minutes");
         let speed_kmh = f.number("speed_kmh", 0.0);
         let oneway = f.flag("oneway");

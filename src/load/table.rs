@@ -21,12 +21,17 @@ pub struct Row {
     pub geometry: Option<geojson::Geometry>,
 }
 
-/// A table read from one file.
+/// A table read from one file. Its rows are taken one at a time with
+/// [`Table::next_row`]: a CSV file is read as the rows are taken (its text
+/// is never held whole), a feature file (GeoJSON, GeoPackage) is parsed
+/// first.
 #[derive(Debug)]
 pub struct Table {
     /// The file as it is named in messages.
     pub file: String,
-    pub rows: Vec<Row>,
+    source: Source,
+    /// The file's size in bytes (for progress).
+    size: u64,
     /// The CRS of the coordinates (GeoJSON `crs` member, else WGS84).
     pub crs: Crs,
     /// Numbers may use `,` as the decimal separator (a `;`-separated CSV).
@@ -35,32 +40,288 @@ pub struct Table {
     pub date_format: DateFormat,
 }
 
-/// Reads a text file, accepting and dropping a UTF-8 byte-order mark.
-/// Anything that is not UTF-8 is an error naming the line and the byte, with
-/// a hint to save the file as UTF-8.
-pub fn read_text(path: &Path, findings: &mut Findings) -> Option<String> {
-    let file = path.display().to_string();
-    let bytes = match fs_err::read(path) {
-        Ok(b) => b,
+/// Where the rows of a [`Table`] come from.
+enum Source {
+    /// Parsed already (features).
+    Rows(std::vec::IntoIter<Row>),
+    /// Read from the file row by row.
+    Csv(Box<CsvRows>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Rows(rows) => write!(f, "Rows({} left)", rows.len()),
+            Source::Csv(_) => write!(f, "Csv"),
+        }
+    }
+}
+
+/// The header line (read first, to tell the separator) followed by the rest
+/// of the file.
+type CsvInput = std::io::Chain<std::io::Cursor<Vec<u8>>, std::io::BufReader<fs_err::File>>;
+
+/// A CSV file being read: the reader, the header and a reused record.
+struct CsvRows {
+    reader: csv::Reader<CsvInput>,
+    headers: csv::StringRecord,
+    record: csv::StringRecord,
+    /// Set when the file could not be read to its end.
+    cut_short: bool,
+}
+
+impl Table {
+    /// A table of rows parsed already.
+    pub fn from_rows(file: String, rows: Vec<Row>, size: u64, crs: Crs) -> Table {
+        Table {
+            file,
+            source: Source::Rows(rows.into_iter()),
+            size,
+            crs,
+            decimal_comma: false,
+            date_format: DateFormat::Iso,
+        }
+    }
+
+    /// The next row, or `None` at the end. A CSV record that cannot be a row
+    /// (too few or too many fields, unreadable) is a finding and skipped;
+    /// blank lines are skipped.
+    pub fn next_row(&mut self, findings: &mut Findings) -> Option<Row> {
+        let csv = match &mut self.source {
+            Source::Rows(rows) => return rows.next(),
+            Source::Csv(csv) => csv,
+        };
+        loop {
+            match csv.reader.read_record(&mut csv.record) {
+                Ok(false) => return None,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    findings.error(
+                        &self.file,
+                        Location::Line(line),
+                        None,
+                        format!("cannot read the row: {e}"),
+                    );
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        // The rest of the file cannot be read either.
+                        csv.cut_short = true;
+                        return None;
+                    }
+                    continue;
+                }
+            }
+            let record = &csv.record;
+            let line = record.position().map_or(0, csv::Position::line);
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            if record.len() != csv.headers.len() {
+                findings.error(
+                    &self.file,
+                    Location::Line(line),
+                    None,
+                    format!(
+                        "found {} fields, expected {} as in the header",
+                        record.len(),
+                        csv.headers.len()
+                    ),
+                );
+                continue;
+            }
+            let fields = csv
+                .headers
+                .iter()
+                .zip(record.iter())
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
+            return Some(Row {
+                location: Location::Line(line),
+                fields,
+                geometry: None,
+            });
+        }
+    }
+
+    /// Whether some rows of the file could not be read (an I/O error).
+    #[must_use]
+    pub fn cut_short(&self) -> bool {
+        matches!(&self.source, Source::Csv(csv) if csv.cut_short)
+    }
+
+    /// Bytes of the file read so far and the file's size.
+    #[must_use]
+    pub fn progress(&self) -> (u64, u64) {
+        match &self.source {
+            Source::Rows(_) => (self.size, self.size),
+            Source::Csv(csv) => (csv.reader.position().byte().min(self.size), self.size),
+        }
+    }
+}
+
+/// How far the loading of one file has come, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress<'a> {
+    /// The file as messages name it.
+    pub file: &'a str,
+    /// Bytes read so far.
+    pub done: u64,
+    /// The file's size.
+    pub total: u64,
+}
+
+/// Passes progress on to the caller's callback, at most once per
+/// [`Ticker::STEP`] bytes (and at the end of each file).
+pub struct Ticker<'p> {
+    report: &'p mut dyn FnMut(Progress<'_>),
+    last: Option<u64>,
+}
+
+impl<'p> Ticker<'p> {
+    /// Bytes between two reports.
+    const STEP: u64 = 256 * 1024;
+
+    pub fn new(report: &'p mut dyn FnMut(Progress<'_>)) -> Self {
+        Self { report, last: None }
+    }
+
+    /// Reports `done` of `total` bytes of `file`, if far enough on.
+    pub fn tick(&mut self, file: &str, done: u64, total: u64) {
+        let due = match self.last {
+            None => true,
+            Some(last) => {
+                done < last || done >= last + Self::STEP || (done == total && last != total)
+            }
+        };
+        if due {
+            self.last = Some(done);
+            (self.report)(Progress { file, done, total });
+        }
+    }
+
+    /// Reports where a table's reading stands.
+    pub fn table(&mut self, table: &Table) {
+        let (done, total) = table.progress();
+        self.tick(&table.file, done, total);
+    }
+
+    /// A new file starts.
+    pub fn start(&mut self, file: &str, total: u64) {
+        self.last = None;
+        self.tick(file, 0, total);
+    }
+}
+
+/// Opens an input file; a missing or unreadable file is a finding.
+fn open_input(path: &Path, file: &str, findings: &mut Findings) -> Option<(fs_err::File, u64)> {
+    let opened = fs_err::File::open(path).and_then(|f| {
+        let size = f.metadata()?.len();
+        Ok((f, size))
+    });
+    match opened {
+        Ok(f) => Some(f),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            findings.missing_input(&file);
-            return None;
+            findings.missing_input(file);
+            None
         }
         Err(e) => {
             findings.error(
-                &file,
+                file,
                 Location::File,
                 None,
                 format!("cannot read the file: {e}"),
             );
-            return None;
+            None
         }
-    };
-    decode_text(&file, &bytes, findings)
+    }
 }
 
-/// Bytes of a text file (named `file` in messages) as UTF-8 text, with the
-/// checks of [`read_text`].
+/// Checks that a file is UTF-8 text, with the messages of [`decode_text`],
+/// reading it in pieces (a large file is never held whole).
+fn check_utf8(path: &Path, file: &str, findings: &mut Findings) -> Option<()> {
+    use std::io::BufRead;
+    let (handle, _) = open_input(path, file, findings)?;
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, handle);
+    // Bytes of a character cut by the end of the previous piece.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut piece: Vec<u8> = Vec::new();
+    let mut line: usize = 1;
+    let mut first = true;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) => {
+                findings.error(
+                    file,
+                    Location::File,
+                    None,
+                    format!("cannot read the file: {e}"),
+                );
+                return None;
+            }
+        };
+        let end = buf.is_empty();
+        piece.clear();
+        piece.extend_from_slice(&carry);
+        piece.extend_from_slice(buf);
+        let read = buf.len();
+        reader.consume(read);
+        let mut text: &[u8] = &piece;
+        if first {
+            first = false;
+            if text.starts_with(b"\xFF\xFE") || text.starts_with(b"\xFE\xFF") {
+                // Let `decode_text` word the finding.
+                return decode_text(file, text, findings).map(|_| ());
+            }
+            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        }
+        match std::str::from_utf8(text) {
+            Ok(_) => {
+                line += newlines(text);
+                carry.clear();
+            }
+            Err(e) if e.error_len().is_none() && !end => {
+                let at = e.valid_up_to();
+                line += newlines(&text[..at]);
+                carry = text[at..].to_vec();
+            }
+            Err(e) => {
+                let at = e.valid_up_to();
+                let at_line = line + newlines(&text[..at]);
+                utf8_finding(file, at_line, text[at], findings);
+                return None;
+            }
+        }
+        if end {
+            return Some(());
+        }
+    }
+}
+
+/// A byte that is not UTF-8, at a 1-based line.
+fn utf8_finding(file: &str, line: usize, byte: u8, findings: &mut Findings) {
+    let latin1 = if byte >= 0xA0 {
+        format!(
+            ", which is \"{}\" in Latin-1 (ISO 8859-1, Windows-1252)",
+            char::from(byte)
+        )
+    } else {
+        String::new()
+    };
+    findings.push(
+        Severity::Error,
+        file,
+        Location::Line(line as u64),
+        None,
+        format!("found the byte 0x{byte:02X}{latin1}, expected UTF-8 text"),
+        Some(save_as_utf8("latin1")),
+    );
+}
+
+/// Bytes of a text file (named `file` in messages) as UTF-8 text, dropping
+/// a UTF-8 byte-order mark. Anything that is not UTF-8 is an error naming
+/// the line and the byte, with a hint to save the file as UTF-8.
 pub fn decode_text(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<String> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         findings.push(
@@ -78,24 +339,7 @@ pub fn decode_text(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<
         Ok(text) => Some(text.to_string()),
         Err(e) => {
             let at = e.valid_up_to();
-            let line = text_lines(&bytes[..at]);
-            let byte = bytes[at];
-            let latin1 = if byte >= 0xA0 {
-                format!(
-                    ", which is \"{}\" in Latin-1 (ISO 8859-1, Windows-1252)",
-                    char::from(byte)
-                )
-            } else {
-                String::new()
-            };
-            findings.push(
-                Severity::Error,
-                file,
-                Location::Line(line as u64),
-                None,
-                format!("found the byte 0x{byte:02X}{latin1}, expected UTF-8 text"),
-                Some(save_as_utf8("latin1")),
-            );
+            utf8_finding(file, text_lines(&bytes[..at]), bytes[at], findings);
             None
         }
     }
@@ -121,7 +365,9 @@ fn separator(header: &str) -> Option<u8> {
 }
 
 /// Reads a CSV file with a header line. Checks that `required` columns exist
-/// and warns about columns not in `known`.
+/// and warns about columns not in `known`. The rows are read as they are
+/// taken ([`Table::next_row`]), after one pass that checks the whole file
+/// is UTF-8.
 ///
 /// The separator is `,`, or `;` when the header line has `;` and no `,`; in
 /// a `;`-separated file numbers may use a decimal comma (`12,5`).
@@ -130,10 +376,38 @@ pub fn read_csv(
     required: &[&str],
     known: &[&str],
     findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
 ) -> Option<Table> {
+    use std::io::{BufRead, Read};
     let file = path.display().to_string();
-    let text = read_text(path, findings)?;
-    let header_line = text.lines().next().unwrap_or("");
+    check_utf8(path, &file, findings)?;
+    let (handle, size) = open_input(path, &file, findings)?;
+    ticker.start(&file, size);
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, handle);
+    let header_bytes = input
+        .fill_buf()
+        .map(|buf| usize::from(buf.starts_with(b"\xEF\xBB\xBF")) * 3)
+        .and_then(|bom| {
+            input.consume(bom);
+            let mut header = Vec::new();
+            input.read_until(b'\n', &mut header)?;
+            Ok(header)
+        });
+    let header_bytes = match header_bytes {
+        Ok(h) => h,
+        Err(e) => {
+            findings.error(
+                &file,
+                Location::File,
+                None,
+                format!("cannot read the file: {e}"),
+            );
+            return None;
+        }
+    };
+    // UTF-8 was checked above.
+    let header_text = String::from_utf8_lossy(&header_bytes);
+    let header_line = header_text.lines().next().unwrap_or("");
     let Some(delimiter) = separator(header_line) else {
         findings.push(
             Severity::Error,
@@ -151,7 +425,7 @@ pub fn read_csv(
         .flexible(true)
         .delimiter(delimiter)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .from_reader(std::io::Cursor::new(header_bytes).chain(input));
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -212,53 +486,15 @@ pub fn read_csv(
     if missing {
         return None;
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                findings.error(
-                    &file,
-                    Location::Line(line),
-                    None,
-                    format!("cannot read the row: {e}"),
-                );
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            findings.error(
-                &file,
-                Location::Line(line),
-                None,
-                format!(
-                    "found {} fields, expected {} as in the header",
-                    record.len(),
-                    headers.len()
-                ),
-            );
-            continue;
-        }
-        let fields = headers
-            .iter()
-            .zip(record.iter())
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(h, v)| (h.to_string(), v.to_string()))
-            .collect();
-        rows.push(Row {
-            location: Location::Line(line),
-            fields,
-            geometry: None,
-        });
-    }
     Some(Table {
         file,
-        rows,
+        source: Source::Csv(Box::new(CsvRows {
+            reader,
+            headers,
+            record: csv::StringRecord::new(),
+            cut_short: false,
+        })),
+        size,
         crs: Crs::WGS84,
         decimal_comma: delimiter == b';',
         date_format: DateFormat::Iso,
@@ -267,10 +503,36 @@ pub fn read_csv(
 
 /// Reads a GeoJSON FeatureCollection. Property values become text: strings as
 /// they are, numbers and booleans printed, arrays joined with commas.
-pub fn read_geojson(path: &Path, known: &[&str], findings: &mut Findings) -> Option<Table> {
+///
+/// The file is parsed from the disk as it is read (its text is never held
+/// whole), after one pass that checks it is UTF-8.
+pub fn read_geojson(
+    path: &Path,
+    known: &[&str],
+    findings: &mut Findings,
+    ticker: &mut Ticker<'_>,
+) -> Option<Table> {
+    use std::io::BufRead;
     let file = path.display().to_string();
-    let text = read_text(path, findings)?;
-    let json: serde_json::Value = match serde_json::from_str(&text) {
+    check_utf8(path, &file, findings)?;
+    let (handle, size) = open_input(path, &file, findings)?;
+    ticker.start(&file, size);
+    let counted = Counted {
+        inner: handle,
+        done: 0,
+        size,
+        file: &file,
+        ticker,
+    };
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, counted);
+    if input
+        .fill_buf()
+        .is_ok_and(|buf| buf.starts_with(b"\xEF\xBB\xBF"))
+    {
+        input.consume(3);
+    }
+    let parsed = serde_json::from_reader(input);
+    let mut json: serde_json::Value = match parsed {
         Ok(v) => v,
         Err(e) => {
             findings.error(
@@ -313,7 +575,13 @@ pub fn read_geojson(path: &Path, known: &[&str], findings: &mut Findings) -> Opt
         },
         None => Crs::WGS84,
     };
-    let Some(features) = json.get("features").and_then(serde_json::Value::as_array) else {
+    // Taken out of the document, so that each feature's JSON is freed once
+    // it is a row.
+    let Some(features) = json
+        .get_mut("features")
+        .and_then(serde_json::Value::as_array_mut)
+        .map(std::mem::take)
+    else {
         findings.error(
             &file,
             Location::File,
@@ -324,7 +592,7 @@ pub fn read_geojson(path: &Path, known: &[&str], findings: &mut Findings) -> Opt
     };
     let mut unknown: Vec<String> = Vec::new();
     let mut rows = Vec::with_capacity(features.len());
-    for (i, feature) in features.iter().enumerate() {
+    for (i, mut feature) in features.into_iter().enumerate() {
         let location = Location::Feature(i + 1);
         let feature_type = feature.get("type").and_then(serde_json::Value::as_str);
         if feature_type != Some("Feature") {
@@ -353,9 +621,9 @@ pub fn read_geojson(path: &Path, known: &[&str], findings: &mut Findings) -> Opt
                 }
             }
         }
-        let geometry = match feature.get("geometry") {
+        let geometry = match feature.get_mut("geometry").map(serde_json::Value::take) {
             None | Some(serde_json::Value::Null) => None,
-            Some(g) => match serde_json::from_value::<geojson::Geometry>(g.clone()) {
+            Some(g) => match serde_json::from_value::<geojson::Geometry>(g) {
                 Ok(g) => Some(g),
                 Err(e) => {
                     findings.error(
@@ -385,13 +653,26 @@ pub fn read_geojson(path: &Path, known: &[&str], findings: &mut Findings) -> Opt
             hint,
         );
     }
-    Some(Table {
-        file,
-        rows,
-        crs,
-        decimal_comma: false,
-        date_format: DateFormat::Iso,
-    })
+    Some(Table::from_rows(file, rows, size, crs))
+}
+
+/// A reader that reports how many bytes have passed through it.
+struct Counted<'t, 'p, R> {
+    inner: R,
+    done: u64,
+    size: u64,
+    file: &'t str,
+    ticker: &'t mut Ticker<'p>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, '_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        self.ticker
+            .tick(self.file, self.done.min(self.size), self.size);
+        Ok(n)
+    }
 }
 
 pub(super) fn value_text(v: &serde_json::Value) -> Option<String> {
@@ -408,6 +689,10 @@ pub(super) fn value_text(v: &serde_json::Value) -> Option<String> {
         other => Some(other.to_string()),
     }
 }
+
+/// The largest whole number a field may hold: every count and amount then
+/// fits a `u32`, and sums and products of a few of them fit an `i64`.
+pub const MAX_INT: i64 = u32::MAX as i64;
 
 /// Reads typed fields from one row, reporting problems as findings.
 pub struct Fields<'a> {
@@ -504,6 +789,14 @@ impl<'a> Fields<'a> {
                 .map(|f| f as i64),
         };
         match value {
+            // `raw`, not `v`: a float beyond i64 was cast to i64::MAX.
+            Some(v) if v > MAX_INT => {
+                self.fail(
+                    field,
+                    format!("found {raw}, expected a whole number of at least {min} and at most {MAX_INT}"),
+                );
+                None
+            }
             Some(v) if v >= min => Some(v),
             Some(v) => {
                 self.fail(
@@ -673,6 +966,11 @@ fn looks_iso(raw: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The number of line feeds in `bytes`.
+fn newlines(bytes: &[u8]) -> usize {
+    text_lines(bytes) - 1
+}
+
 /// The 1-based line number just after `bytes`.
 fn text_lines(bytes: &[u8]) -> usize {
     bytes.split(|&b| b == b'\n').count()
@@ -680,7 +978,55 @@ fn text_lines(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{looks_iso, separator, text_lines};
+    use super::{Findings, check_utf8, looks_iso, separator, text_lines};
+
+    /// The UTF-8 check reads the file in 64 KiB pieces: a character cut by
+    /// the end of a piece is fine, a Latin-1 byte far into the file is found
+    /// on its line, and a character cut by the end of the file is an error.
+    #[test]
+    fn utf8_is_checked_piece_by_piece() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        let check = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            let mut findings = Findings::default();
+            let ok = check_utf8(&path, "f.csv", &mut findings).is_some();
+            (
+                ok,
+                findings
+                    .list
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        // "æ" (2 bytes) across the first boundary; a BOM in front shifts it.
+        for lead in [64 * 1024 - 1, 64 * 1024 - 1 - 3] {
+            let mut bytes = if lead < 64 * 1024 - 1 {
+                b"\xEF\xBB\xBF".to_vec()
+            } else {
+                Vec::new()
+            };
+            bytes.extend(std::iter::repeat_n(b'a', lead));
+            bytes.extend("æ\nø\n".as_bytes());
+            assert_eq!(check(&bytes), (true, vec![]));
+        }
+        let mut bytes = "a,b\n".repeat(40_000).into_bytes();
+        bytes.extend(b"x\xE6y\n");
+        let (ok, found) = check(&bytes);
+        assert!(!ok);
+        assert!(
+            found[0].starts_with("error: f.csv line 40001: found the byte 0xE6, which is \"æ\""),
+            "{found:?}"
+        );
+        let (ok, found) = check("ab\næ".as_bytes().split_last().unwrap().1);
+        assert!(!ok);
+        assert!(
+            found[0].starts_with("error: f.csv line 2: found the byte 0xC3"),
+            "{found:?}"
+        );
+        assert!(!check(b"\xFF\xFEa\x00").0);
+    }
 
     #[test]
     fn the_separator_is_told_from_the_header() {

@@ -1,7 +1,9 @@
 //! Integration tests of the `boligplan` binary.
 //!
 //! Everything here runs the compiled binary and reads its files; nothing
-//! calls the `boligplan` library. `checker` is an independent implementation
+//! calls the `boligplan` library but `fuzz_regressions` (through
+//! `boligplan::fuzzing`, the fuzz targets' own code path) and a few pure
+//! functions. `checker` is an independent implementation
 //! of the README's rules that every plan must pass.
 
 mod bad_input;
@@ -9,6 +11,7 @@ mod checker;
 mod compare;
 mod durability;
 mod explain;
+mod fuzz_regressions;
 mod geojson_out;
 mod gpkg;
 mod gpkg_in;
