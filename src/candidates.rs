@@ -655,33 +655,22 @@ fn check_permanent(
     if !fits(u, last.persons(), scenario) {
         return Err(Reason::Size);
     }
-    let money = |comp| {
-        budget(
-            h,
-            comp,
-            u.rent_dkk,
-            u.area_m2,
-            &scenario.benefits,
-            &scenario.housing_benefit,
-            &scenario.rules.min_disposable,
-        )
-    };
-    let at_move_in = money(h.at(move_in));
-    let at_end = money(last);
-    if !at_move_in.affordable() || !at_end.affordable() {
+    let option = permanent_option(
+        inputs,
+        scenario,
+        travel,
+        h,
+        arrival,
+        u,
+        Loose { moved_in: false },
+    );
+    let at_move_in = money(inputs, scenario, h, h.at(move_in), u);
+    if !at_move_in.affordable() || !option.budget.affordable() {
         return Err(Reason::Affordability);
     }
-    let travel_min = travel_ok(scenario, travel, h, u)?;
-    let work_travel_min = work_travel_ok(scenario, travel, h, u)?;
-    let rooms_needed = last.persons().div_ceil(scenario.rules.max_persons_per_room);
-    Ok(PermanentOption {
-        unit: u.id,
-        move_in,
-        budget: at_end,
-        travel_min,
-        work_travel_min,
-        spare_rooms: u.rooms.saturating_sub(rooms_needed),
-    })
+    travel_ok(scenario, travel, h, u)?;
+    work_travel_ok(scenario, travel, h, u)?;
+    Ok(option)
 }
 
 fn check_temporary(

@@ -9,8 +9,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
-
 use crate::load::findings::closest;
 use crate::model::{Inputs, PinOrigin, PreviousPlan, Proposal};
 use crate::scenario::Scenario;
@@ -104,33 +102,8 @@ pub fn read_previous(
     inputs: &mut Inputs,
     scenario: &Scenario,
 ) -> Result<PreviousPlan, DecisionError> {
-    let path = dir.join("plan.csv");
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| {
-        DecisionError(format!(
-            "--previous {}: cannot read {shown}: {e}; expected the output directory of an earlier `boligplan plan`",
-            dir.display()
-        ))
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.contains(';') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let columns = reader
-        .headers()
-        .map_err(|e| DecisionError(format!("{shown}: {e}")))?
-        .clone();
-    let col = |name: &str| {
-        columns.iter().position(|c| c == name).ok_or_else(|| {
-            DecisionError(format!(
-                "{shown}: no column {name}, expected the plan.csv of an earlier `boligplan plan`"
-            ))
-        })
-    };
-    let (c_id, c_unit, c_from) = (col("household_id")?, col("perm_unit")?, col("perm_from")?);
+    let rows = crate::explain::read_plan_csv(dir)
+        .map_err(|e| DecisionError(format!("--previous {}: {e}", dir.display())))?;
     let households: HashMap<&str, usize> = inputs
         .households
         .iter()
@@ -148,37 +121,26 @@ pub fn read_previous(
         dropped: Vec::new(),
     };
     let mut moved_in = Vec::new();
-    for (line, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| DecisionError(format!("{shown}: {e}")))?;
-        let id = record.get(c_id).unwrap_or("").trim();
-        let unit = record.get(c_unit).unwrap_or("").trim();
-        let from = record.get(c_from).unwrap_or("").trim();
-        let Some(&h) = households.get(id) else {
-            previous.dropped.push(id.to_string());
+    for row in rows {
+        let Some(&h) = households.get(row.household_id.as_str()) else {
+            previous.dropped.push(row.household_id);
             continue;
         };
-        if unit.is_empty() {
+        let (Some(unit), Some(date)) = (row.perm_unit, row.perm_from) else {
             continue;
-        }
-        let date = NaiveDate::parse_from_str(from, "%Y-%m-%d")
-            .or_else(|_| NaiveDate::parse_from_str(from, "%d-%m-%Y"))
-            .map_err(|_| {
-                DecisionError(format!(
-                    "{shown}, line {}, field perm_from: found {from:?}, expected a date (YYYY-MM-DD)",
-                    line + 2
-                ))
-            })?;
+        };
         let day = scenario.day(date);
-        previous.proposals[h] = Some(Proposal {
-            unit: units.get(unit).copied(),
-            unit_name: unit.to_string(),
-            from: day,
-        });
+        let id = units.get(unit.as_str()).copied();
         if day < 0
-            && let Some(&u) = units.get(unit)
+            && let Some(u) = id
         {
             moved_in.push((h, u));
         }
+        previous.proposals[h] = Some(Proposal {
+            unit: id,
+            unit_name: unit,
+            from: day,
+        });
     }
     for (h, u) in moved_in {
         let h = &mut inputs.households[h];

@@ -320,7 +320,7 @@ fn a_previous_directory_that_is_not_a_plan_is_an_input_error() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("plan.csv"), "{err}");
     assert!(
-        err.contains("expected the output directory of an earlier `boligplan plan`"),
+        err.contains("expected the output directory of `boligplan plan`"),
         "{err}"
     );
     assert!(!out.exists());
