@@ -12,6 +12,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::candidates::Candidates;
 use crate::evaluate::DAYS_PER_MONTH;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
@@ -216,42 +218,58 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
         }
     }
     let prune = Prune::new(inputs, scenario, candidates, &unit_building);
+    // Each household's pairs (costed, pruned) in parallel, collected in
+    // household order: the model does not depend on the number of threads.
+    let own: Vec<(Vec<Pair>, usize)> = inputs
+        .households
+        .par_iter()
+        .zip(candidates.households.par_iter())
+        .map(|(h, c)| {
+            if c.arrival >= horizon {
+                return (Vec::new(), 0);
+            }
+            let persons = h.final_in(horizon).persons();
+            let mut own: Vec<Pair> = c
+                .permanent
+                .iter()
+                .map(|o| Pair {
+                    household: h.id,
+                    unit: o.unit,
+                    cost: pair_cost(inputs, scenario, h, o),
+                    persons,
+                    district: inputs.unit(o.unit).district,
+                    building: unit_building[o.unit.index()],
+                })
+                .collect();
+            let dropped = prune
+                .as_ref()
+                .map_or(0, |prune| prune.apply(&mut own, lawful_pin(c)));
+            own.shrink_to_fit();
+            (own, dropped)
+        })
+        .collect();
     let mut constant = 0.0;
-    let mut pairs = Vec::new();
-    let mut own: Vec<Pair> = Vec::new();
+    let mut pairs = Vec::with_capacity(own.iter().map(|(o, _)| o.len()).sum());
     let mut pruned = 0usize;
     let mut by_household = Vec::with_capacity(inputs.households.len());
     let mut fixed = vec![None; inputs.households.len()];
-    for (h, c) in inputs.households.iter().zip(&candidates.households) {
+    for ((h, c), (own, dropped)) in inputs
+        .households
+        .iter()
+        .zip(&candidates.households)
+        .zip(own)
+    {
         let start = pairs.len();
         if c.arrival < horizon {
             let t = h.initial().household_type();
             let day_weight = w.temporary_person_day.of(t);
             constant += day_weight * person_days(h, c.arrival, horizon);
-            let persons = h.final_in(horizon).persons();
             if proposal(inputs, h.id).is_some() {
                 constant += w.changed_proposal;
             }
-            let pin = match c.pin {
-                Some((pin, Ok(()))) => Some(pin),
-                _ => None,
-            };
-            own.clear();
-            for o in &c.permanent {
-                let u = inputs.unit(o.unit);
-                own.push(Pair {
-                    household: h.id,
-                    unit: o.unit,
-                    cost: pair_cost(inputs, scenario, h, o),
-                    persons,
-                    district: u.district,
-                    building: unit_building[o.unit.index()],
-                });
-            }
-            if let Some(prune) = &prune {
-                pruned += prune.apply(&mut own, pin);
-            }
-            for p in own.drain(..) {
+            let pin = lawful_pin(c);
+            pruned += dropped;
+            for p in own {
                 if pin == Some(p.unit) {
                     fixed[h.id.index()] = Some(pairs.len());
                 }
@@ -296,6 +314,14 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
             kept: pairs_len,
             dropped: pruned,
         }),
+    }
+}
+
+/// The dwelling of a household's lawful pin.
+fn lawful_pin(c: &crate::candidates::HouseholdCandidates) -> Option<UnitId> {
+    match c.pin {
+        Some((pin, Ok(()))) => Some(pin),
+        _ => None,
     }
 }
 
@@ -442,7 +468,7 @@ impl Prune {
     fn apply(&self, own: &mut Vec<Pair>, pin: Option<UnitId>) -> usize {
         let before = own.len();
         let mut order: Vec<usize> = (0..own.len()).collect();
-        order.sort_by(|&a, &b| own[a].cost.total_cmp(&own[b].cost).then(a.cmp(&b)));
+        order.sort_unstable_by(|&a, &b| own[a].cost.total_cmp(&own[b].cost).then(a.cmp(&b)));
         let mut keep = vec![false; own.len()];
         // Per district: blocking count so far, and kept pairs per building.
         let mut blocking: std::collections::HashMap<DistrictId, usize> =
