@@ -329,7 +329,11 @@ fn lawful_pin(c: &crate::candidates::HouseholdCandidates) -> Option<UnitId> {
 pub const PRUNE_ABOVE_PAIRS: usize = 2_000_000;
 
 /// Cheapest pairs kept per household by the heuristic part of the pruning.
-pub const PRUNE_TOP_PER_HOUSEHOLD: usize = 400;
+pub const PRUNE_TOP_PER_HOUSEHOLD: usize = 300;
+
+/// Cheapest pairs kept per household and district besides the top ones
+/// (the district caps bind: a household needs alternatives elsewhere).
+pub const PRUNE_TOP_PER_DISTRICT: usize = 2;
 
 /// How the model's pairs were pruned, for `summary.json` and the MPS header.
 #[derive(Debug, Clone)]
@@ -351,8 +355,8 @@ pub struct Pruning {
 /// other row; so an optimal plan on the kept pairs is optimal. Pairs in a
 /// building that spans districts, or without a district, are always kept.
 ///
-/// Heuristic: of what is left, keep the `top` cheapest pairs per household
-/// (and a lawful pin). This one can lose the optimum; its loss is measured in
+/// Heuristic: of what is left, keep the `top` cheapest pairs per household,
+/// the `per_district` cheapest per household and district, and a lawful pin. This one can lose the optimum; its loss is measured in
 /// BENCHMARKS.md and it is stated in `summary.json`.
 struct Prune {
     /// Per district, most other households it can receive.
@@ -361,6 +365,7 @@ struct Prune {
     single_district: Vec<bool>,
     building_cap: usize,
     top: usize,
+    per_district: usize,
 }
 
 impl Prune {
@@ -382,6 +387,10 @@ impl Prune {
             return None;
         }
         let top = top.unwrap_or(PRUNE_TOP_PER_HOUSEHOLD).max(1);
+        let per_district = std::env::var("BOLIGPLAN_PRUNE_PER_DISTRICT")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(PRUNE_TOP_PER_DISTRICT);
         let buildings = unit_building.iter().max().map_or(0, |b| b + 1);
         let mut district_of: Vec<Option<Option<DistrictId>>> = vec![None; buildings];
         let mut single_district = vec![true; buildings];
@@ -453,13 +462,14 @@ impl Prune {
             single_district,
             building_cap: scenario.rules.max_households_per_building as usize,
             top,
+            per_district,
         })
     }
 
     fn describe(&self) -> String {
         format!(
-            "exact per district (pairs no other plan could need), then the {} cheapest pairs per household (heuristic)",
-            self.top
+            "exact per district (pairs no other plan could need), then the {} cheapest pairs per household and the {} cheapest per household and district (heuristic)",
+            self.top, self.per_district
         )
     }
 
@@ -496,10 +506,14 @@ impl Prune {
             keep[i] = exact_needed;
         }
         let mut kept = 0usize;
+        let mut in_district: std::collections::HashMap<Option<DistrictId>, usize> =
+            std::collections::HashMap::new();
         for &i in &order {
             if keep[i] {
                 kept += 1;
-                if kept > self.top {
+                let rank = in_district.entry(own[i].district).or_insert(0);
+                *rank += 1;
+                if kept > self.top && *rank > self.per_district {
                     keep[i] = false;
                 }
             }
