@@ -12,6 +12,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::economy::{Budget, budget};
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
 use crate::model::{Day, Household, Inputs, PinOrigin, Tenure, Unit, UnitKind};
@@ -111,8 +113,6 @@ pub struct PermanentOption {
     pub unit: UnitId,
     /// First day the household can move in.
     pub move_in: Day,
-    /// The budget at the end of the horizon (after a reunion inside it).
-    pub budget: Budget,
     pub travel_min: Option<f64>,
     /// Minutes to the household's `work_place`, if it names one.
     pub work_travel_min: Option<f64>,
@@ -177,9 +177,10 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
                 .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect())
         });
     }
+    // In parallel (rayon); collected in household order, so deterministic.
     let mut households: Vec<HouseholdCandidates> = inputs
         .households
-        .iter()
+        .par_iter()
         .map(|h| household_candidates(inputs, scenario, travel, &reach[&h.language_school], h))
         .collect();
     refuse_conflicting_pins(inputs, scenario, &mut households);
@@ -499,7 +500,8 @@ fn broken_rules(
                 broken.push(Reason::Size);
             }
             let at_move_in = money(inputs, scenario, h, h.at(option.move_in), u);
-            if !at_move_in.affordable() || !option.budget.affordable() {
+            let at_end = money(inputs, scenario, h, h.final_in(horizon), u);
+            if !at_move_in.affordable() || !at_end.affordable() {
                 broken.push(Reason::Affordability);
             }
         }
@@ -538,7 +540,7 @@ fn money(
 
 /// The permanent option of a unit without checking the rules (a forced pin).
 fn permanent_option(
-    inputs: &Inputs,
+    _inputs: &Inputs,
     scenario: &Scenario,
     travel: &TravelTimes,
     h: &Household,
@@ -557,7 +559,6 @@ fn permanent_option(
     PermanentOption {
         unit: u.id,
         move_in,
-        budget: money(inputs, scenario, h, last, u),
         travel_min: travel.school_minutes(h, u.id),
         work_travel_min: travel.work_minutes(h, u.id),
         spare_rooms: u.rooms.saturating_sub(rooms_needed),
@@ -655,7 +656,13 @@ fn check_permanent(
     if !fits(u, last.persons(), scenario) {
         return Err(Reason::Size);
     }
-    let option = permanent_option(
+    let at_move_in = money(inputs, scenario, h, h.at(move_in), u);
+    if !at_move_in.affordable() || !money(inputs, scenario, h, last, u).affordable() {
+        return Err(Reason::Affordability);
+    }
+    travel_ok(scenario, travel, h, u)?;
+    work_travel_ok(scenario, travel, h, u)?;
+    Ok(permanent_option(
         inputs,
         scenario,
         travel,
@@ -663,14 +670,7 @@ fn check_permanent(
         arrival,
         u,
         Loose { moved_in: false },
-    );
-    let at_move_in = money(inputs, scenario, h, h.at(move_in), u);
-    if !at_move_in.affordable() || !option.budget.affordable() {
-        return Err(Reason::Affordability);
-    }
-    travel_ok(scenario, travel, h, u)?;
-    work_travel_ok(scenario, travel, h, u)?;
-    Ok(option)
+    ))
 }
 
 fn check_temporary(

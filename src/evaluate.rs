@@ -202,6 +202,10 @@ pub struct Summary {
     pub objective: Option<f64>,
     pub bound: Option<f64>,
     pub gap: Option<f64>,
+    /// How a large model's candidate pairs were pruned (`milp::Pruning`);
+    /// absent when the model keeps every candidate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_pruning: Option<String>,
     /// Subgradient steps of the optimising engine (0 for other strategies).
     pub iterations: usize,
     pub solve_seconds: f64,
@@ -525,6 +529,7 @@ pub fn summarise(
         solve_seconds: (quality.solve_seconds * 1000.0).round() / 1000.0,
         pins: crate::pins::PinReport::default(),
         replanning: None,
+        candidate_pruning: None,
     }
 }
 

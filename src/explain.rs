@@ -1165,7 +1165,9 @@ fn report(ctx: &Context, h: &Household) -> Report {
     let mut in_plan: std::collections::BTreeMap<Reason, u32> = std::collections::BTreeMap::new();
     let mut ranked: Vec<(f64, &PermanentOption)> = Vec::new();
     for o in &c.permanent {
-        if Some(o.unit) == own_unit {
+        // A large model prunes pairs (`milp::Pruning`, stated in
+        // summary.json): those dwellings are not weighed here.
+        if Some(o.unit) == own_unit || ctx.model.pair_of(h.id, o.unit).is_none() {
             continue;
         }
         *in_plan

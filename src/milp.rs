@@ -12,6 +12,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::candidates::Candidates;
 use crate::evaluate::DAYS_PER_MONTH;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
@@ -57,6 +59,8 @@ pub struct Model {
     /// The pair a lawful pin fixes to 1, per household.
     pub fixed: Vec<Option<usize>>,
     pub unit_count: usize,
+    /// How the pairs were pruned (large models only), `None`: every candidate.
+    pub pruning: Option<Pruning>,
 }
 
 /// Σ persons over the days `from..to` (`PD_h` of docs/model.md).
@@ -213,40 +217,68 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
             unit_building[u.id.index()] = b;
         }
     }
+    let prune = Prune::new(inputs, scenario, candidates, &unit_building);
+    // Each household's pairs (costed, pruned) in parallel, collected in
+    // household order: the model does not depend on the number of threads.
+    let own: Vec<(Vec<Pair>, usize)> = inputs
+        .households
+        .par_iter()
+        .zip(candidates.households.par_iter())
+        .map(|(h, c)| {
+            if c.arrival >= horizon {
+                return (Vec::new(), 0);
+            }
+            let persons = h.final_in(horizon).persons();
+            let mut own: Vec<Pair> = c
+                .permanent
+                .iter()
+                .map(|o| Pair {
+                    household: h.id,
+                    unit: o.unit,
+                    cost: pair_cost(inputs, scenario, h, o),
+                    persons,
+                    district: inputs.unit(o.unit).district,
+                    building: unit_building[o.unit.index()],
+                })
+                .collect();
+            let dropped = prune
+                .as_ref()
+                .map_or(0, |prune| prune.apply(&mut own, lawful_pin(c)));
+            own.shrink_to_fit();
+            (own, dropped)
+        })
+        .collect();
     let mut constant = 0.0;
-    let mut pairs = Vec::new();
+    let mut pairs = Vec::with_capacity(own.iter().map(|(o, _)| o.len()).sum());
+    let mut pruned = 0usize;
     let mut by_household = Vec::with_capacity(inputs.households.len());
     let mut fixed = vec![None; inputs.households.len()];
-    for (h, c) in inputs.households.iter().zip(&candidates.households) {
+    for ((h, c), (own, dropped)) in inputs
+        .households
+        .iter()
+        .zip(&candidates.households)
+        .zip(own)
+    {
         let start = pairs.len();
         if c.arrival < horizon {
             let t = h.initial().household_type();
             let day_weight = w.temporary_person_day.of(t);
             constant += day_weight * person_days(h, c.arrival, horizon);
-            let persons = h.final_in(horizon).persons();
             if proposal(inputs, h.id).is_some() {
                 constant += w.changed_proposal;
             }
-            for o in &c.permanent {
-                let u = inputs.unit(o.unit);
-                let cost = pair_cost(inputs, scenario, h, o);
-                if let Some((pin, Ok(()))) = c.pin
-                    && pin == o.unit
-                {
+            let pin = lawful_pin(c);
+            pruned += dropped;
+            for p in own {
+                if pin == Some(p.unit) {
                     fixed[h.id.index()] = Some(pairs.len());
                 }
-                pairs.push(Pair {
-                    household: h.id,
-                    unit: o.unit,
-                    cost,
-                    persons,
-                    district: u.district,
-                    building: unit_building[o.unit.index()],
-                });
+                pairs.push(p);
             }
         }
         by_household.push(start..pairs.len());
     }
+    let pairs_len = pairs.len();
     let share = scenario.rules.max_district_share;
     let mut spread = Vec::new();
     let district_cap = inputs
@@ -277,6 +309,226 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
         spread,
         fixed,
         unit_count: inputs.units.len(),
+        pruning: prune.map(|p| Pruning {
+            rule: p.describe(),
+            kept: pairs_len,
+            dropped: pruned,
+        }),
+    }
+}
+
+/// The dwelling of a household's lawful pin.
+fn lawful_pin(c: &crate::candidates::HouseholdCandidates) -> Option<UnitId> {
+    match c.pin {
+        Some((pin, Ok(()))) => Some(pin),
+        _ => None,
+    }
+}
+
+/// Candidate pairs above which the model is pruned (s and m stay whole).
+pub const PRUNE_ABOVE_PAIRS: usize = 2_000_000;
+
+/// Cheapest pairs kept per household by the heuristic part of the pruning.
+pub const PRUNE_TOP_PER_HOUSEHOLD: usize = 300;
+
+/// Cheapest pairs kept per household and district besides the top ones
+/// (the district caps bind: a household needs alternatives elsewhere).
+pub const PRUNE_TOP_PER_DISTRICT: usize = 2;
+
+/// How the model's pairs were pruned, for `summary.json` and the MPS header.
+#[derive(Debug, Clone)]
+pub struct Pruning {
+    pub rule: String,
+    pub kept: usize,
+    pub dropped: usize,
+}
+
+/// The pruning of a large model's pairs, in two parts.
+///
+/// Exact: for a household, the pairs into one district differ for the model
+/// only by cost, dwelling and building (the persons and the district's rows
+/// are the same). Keep the cheapest pairs of the district until blocking all
+/// of them would take more other households than the district can receive
+/// (`Σ_b min(building cap, kept in b)` > `others_d`). In any plan that uses a
+/// dropped pair, one kept pair is free (dwelling untaken, building below its
+/// cap without the household) and no dearer, and moving there changes no
+/// other row; so an optimal plan on the kept pairs is optimal. Pairs in a
+/// building that spans districts, or without a district, are always kept.
+///
+/// Heuristic: of what is left, keep the `top` cheapest pairs per household,
+/// the `per_district` cheapest per household and district, and a lawful pin. This one can lose the optimum; its loss is measured in
+/// BENCHMARKS.md and it is stated in `summary.json`.
+struct Prune {
+    /// Per district, most other households it can receive.
+    others: Vec<usize>,
+    /// Per building: whether all its dwellings lie in one district.
+    single_district: Vec<bool>,
+    building_cap: usize,
+    top: usize,
+    per_district: usize,
+}
+
+impl Prune {
+    fn new(
+        inputs: &Inputs,
+        scenario: &Scenario,
+        candidates: &Candidates,
+        unit_building: &[usize],
+    ) -> Option<Self> {
+        let total: usize = candidates
+            .households
+            .iter()
+            .map(|c| c.permanent.len())
+            .sum();
+        let top = std::env::var("BOLIGPLAN_PRUNE_TOP")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok());
+        if total <= PRUNE_ABOVE_PAIRS && top.is_none() {
+            return None;
+        }
+        let top = top.unwrap_or(PRUNE_TOP_PER_HOUSEHOLD).max(1);
+        let per_district = std::env::var("BOLIGPLAN_PRUNE_PER_DISTRICT")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(PRUNE_TOP_PER_DISTRICT);
+        let buildings = unit_building.iter().max().map_or(0, |b| b + 1);
+        let mut district_of: Vec<Option<Option<DistrictId>>> = vec![None; buildings];
+        let mut single_district = vec![true; buildings];
+        for u in &inputs.units {
+            if u.tenure != Tenure::Permanent {
+                continue;
+            }
+            let b = unit_building[u.id.index()];
+            match district_of[b] {
+                None => district_of[b] = Some(u.district),
+                Some(d) if d != u.district || d.is_none() => single_district[b] = false,
+                Some(_) => {}
+            }
+            if u.district.is_none() {
+                single_district[b] = false;
+            }
+        }
+        // Persons of the households that have a pair in each district.
+        let horizon = scenario.horizon_days;
+        let districts = inputs.districts.len();
+        let mut persons: Vec<Vec<u32>> = vec![Vec::new(); districts];
+        let mut units_in: Vec<usize> = vec![0; districts];
+        for u in &inputs.units {
+            if u.tenure == Tenure::Permanent
+                && let Some(d) = u.district
+            {
+                units_in[d.index()] += 1;
+            }
+        }
+        let mut seen = vec![usize::MAX; districts];
+        for (i, (h, c)) in inputs
+            .households
+            .iter()
+            .zip(&candidates.households)
+            .enumerate()
+        {
+            for o in &c.permanent {
+                if let Some(d) = inputs.unit(o.unit).district
+                    && seen[d.index()] != i
+                {
+                    seen[d.index()] = i;
+                    persons[d.index()].push(h.final_in(horizon).persons());
+                }
+            }
+        }
+        let share = scenario.rules.max_district_share;
+        let others = inputs
+            .districts
+            .iter()
+            .zip(persons.iter_mut())
+            .zip(&units_in)
+            .map(|((d, p), &units)| {
+                let cap = district_capacity(d.population, d.newcomers, share);
+                p.sort_unstable();
+                let mut sum = 0u64;
+                let mut fit = 0usize;
+                for &x in p.iter() {
+                    sum += u64::from(x);
+                    if sum > u64::from(cap) {
+                        break;
+                    }
+                    fit += 1;
+                }
+                fit.min(units)
+            })
+            .collect();
+        Some(Self {
+            others,
+            single_district,
+            building_cap: scenario.rules.max_households_per_building as usize,
+            top,
+            per_district,
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "exact per district (pairs no other plan could need), then the {} cheapest pairs per household and the {} cheapest per household and district (heuristic)",
+            self.top, self.per_district
+        )
+    }
+
+    /// Prunes one household's pairs in place (their order kept); returns
+    /// how many were dropped.
+    fn apply(&self, own: &mut Vec<Pair>, pin: Option<UnitId>) -> usize {
+        let before = own.len();
+        let mut order: Vec<usize> = (0..own.len()).collect();
+        order.sort_unstable_by(|&a, &b| own[a].cost.total_cmp(&own[b].cost).then(a.cmp(&b)));
+        let mut keep = vec![false; own.len()];
+        // Per district: blocking count so far, and kept pairs per building.
+        let mut blocking: std::collections::HashMap<DistrictId, usize> =
+            std::collections::HashMap::new();
+        let mut in_building: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        for &i in &order {
+            let p = &own[i];
+            let exact_needed = match p.district {
+                Some(d) if self.single_district[p.building] && self.building_cap > 0 => {
+                    let blocked = blocking.entry(d).or_insert(0);
+                    if *blocked > self.others[d.index()] {
+                        false
+                    } else {
+                        let k = in_building.entry(p.building).or_insert(0);
+                        *k += 1;
+                        if *k <= self.building_cap {
+                            *blocked += 1;
+                        }
+                        true
+                    }
+                }
+                _ => true,
+            };
+            keep[i] = exact_needed;
+        }
+        let mut kept = 0usize;
+        let mut in_district: std::collections::HashMap<Option<DistrictId>, usize> =
+            std::collections::HashMap::new();
+        for &i in &order {
+            if keep[i] {
+                kept += 1;
+                let rank = in_district.entry(own[i].district).or_insert(0);
+                *rank += 1;
+                if kept > self.top && *rank > self.per_district {
+                    keep[i] = false;
+                }
+            }
+        }
+        if let Some(pin) = pin
+            && let Some(i) = own.iter().position(|p| p.unit == pin)
+        {
+            keep[i] = true;
+        }
+        let mut i = 0;
+        own.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        before - own.len()
     }
 }
 
@@ -370,6 +622,13 @@ impl Model {
             "* objective constant (in RHS of obj, negated): {}",
             self.constant
         );
+        if let Some(p) = &self.pruning {
+            let _ = writeln!(
+                text,
+                "* candidate pairs pruned ({}): {} kept, {} dropped",
+                p.rule, p.kept, p.dropped
+            );
+        }
         let _ = writeln!(text, "NAME boligplan");
         let _ = writeln!(text, "ROWS");
         let _ = writeln!(text, " N obj");

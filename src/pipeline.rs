@@ -146,7 +146,9 @@ pub fn plan(
         Strategy::Fcfs => (solve::fcfs::plan(inputs, scenario, &candidates), None, 0),
         Strategy::Optimise => {
             let greedy = solve::greedy(inputs, scenario, &candidates);
-            let start = chosen_pairs(&model, &greedy);
+            // A pruned model may lack a greedy home: the start leaves that
+            // household without one (still a feasible start).
+            let start = start_pairs(&model, &greedy);
             let default = optimise::Budget::default();
             let budget = optimise::Budget {
                 deadline: options.time_limit.map(|t| started + t),
@@ -171,8 +173,7 @@ pub fn plan(
             (plan, Some(solution.bound), solution.iterations)
         }
     };
-    let final_pairs: Vec<usize> = chosen_pairs(&model, &plan).into_iter().flatten().collect();
-    let objective = model.objective(&final_pairs, districts);
+    let objective = plan_objective(inputs, scenario, &candidates, &model, &plan);
     let seconds = started.elapsed().as_secs_f64();
     let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
@@ -190,6 +191,10 @@ pub fn plan(
     };
     let mut summary = evaluate::summarise(inputs, scenario, &plan, &rows, travel.method(), quality);
     summary.pins = pin_report;
+    summary.candidate_pruning = model
+        .pruning
+        .as_ref()
+        .map(|p| format!("{}: {} pairs kept, {} dropped", p.rule, p.kept, p.dropped));
     summary.replanning = replanning;
     summary.run = evaluate::Run {
         scenario_file: std::fs::canonicalize(&scenario.path)
@@ -227,6 +232,63 @@ pub fn chosen_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
                     .pair_of(p.household, home.unit)
                     .expect("every permanent home is a candidate pair")
             })
+        })
+        .collect()
+}
+
+/// The model's objective of a plan. A plan of `greedy` or `fcfs` may use a
+/// pair a large model pruned: its coefficient is then computed from the
+/// candidate (the same [`milp::pair_cost`]).
+pub fn plan_objective(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    candidates: &candidates::Candidates,
+    model: &milp::Model,
+    plan: &Plan,
+) -> f64 {
+    let districts = inputs.districts.len();
+    let homes: Vec<_> = plan
+        .placements
+        .iter()
+        .filter_map(|p| p.permanent.map(|home| (p.household, home.unit)))
+        .collect();
+    let pairs: Vec<Option<usize>> = homes.iter().map(|&(h, u)| model.pair_of(h, u)).collect();
+    if pairs.iter().all(Option::is_some) {
+        let chosen: Vec<usize> = pairs.into_iter().flatten().collect();
+        return model.objective(&chosen, districts);
+    }
+    let horizon = scenario.horizon_days;
+    let mut cost = 0.0;
+    let mut persons = vec![0u32; districts];
+    for &(h, u) in &homes {
+        let household = &inputs.households[h.index()];
+        let option = candidates
+            .of(h)
+            .permanent
+            .iter()
+            .find(|o| o.unit == u)
+            .expect("every permanent home is a candidate");
+        cost += milp::pair_cost(inputs, scenario, household, option);
+        if let Some(d) = inputs.unit(u).district {
+            persons[d.index()] += household.final_in(horizon).persons();
+        }
+    }
+    let spread: f64 = persons
+        .iter()
+        .enumerate()
+        .map(|(d, &p)| model.spread_penalty(crate::ids::DistrictId(crate::ids::to_u32(d)), p))
+        .sum();
+    model.constant + cost + spread
+}
+
+/// [`chosen_pairs`] for a start: a home that is not a model pair (pruned)
+/// is left out.
+fn start_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
+    plan.placements
+        .iter()
+        .map(|p| {
+            p.permanent
+                .and_then(|home| model.pair_of(p.household, home.unit))
         })
         .collect()
 }

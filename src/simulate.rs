@@ -385,11 +385,9 @@ fn score_rolling(
         Order::Priority,
         Strategy::Optimise,
     );
-    let chosen: Vec<usize> = pipeline::chosen_pairs(&model, &plan)
-        .into_iter()
-        .flatten()
-        .collect();
-    let objective = model.objective(&chosen, inputs.districts.len());
+    // A large model may have pruned a carried-out home: the objective is
+    // then taken from its candidate (the same pair cost).
+    let objective = pipeline::plan_objective(inputs, scenario, &candidates, &model, &plan);
     let rows = evaluate::rows(inputs, scenario, &travel, &plan);
     pipeline::check_every_household_once(inputs, &rows)?;
     let quality = Quality {

@@ -66,6 +66,9 @@ pub struct TravelTimes {
     row: Vec<Option<usize>>,
     /// `minutes[row][unit]`.
     minutes: Vec<Vec<f64>>,
+    /// Per unit, minutes to the nearest language school (households with
+    /// none named), computed once rather than per pair.
+    nearest: Vec<Option<f64>>,
 }
 
 impl TravelTimes {
@@ -102,7 +105,7 @@ impl TravelTimes {
             row[p.index()] = Some(i);
         }
         let units: Vec<Point<f64>> = inputs.units.iter().map(|u| u.pos).collect();
-        let (method, minutes) = match network {
+        let (method, minutes): (Method, Vec<Vec<f64>>) = match network {
             Some(net) => {
                 let origins = net.origins(&units);
                 let minutes = targets
@@ -125,11 +128,20 @@ impl TravelTimes {
                 (Method::StraightLine, minutes)
             }
         };
+        let nearest = (0..units.len())
+            .map(|u| {
+                schools
+                    .iter()
+                    .filter_map(|s| row[s.index()].map(|r| minutes[r][u]))
+                    .min_by(f64::total_cmp)
+            })
+            .collect();
         Self {
             method,
             schools,
             row,
             minutes,
+            nearest,
         }
     }
 
@@ -164,11 +176,7 @@ impl TravelTimes {
     pub fn school_minutes(&self, household: &Household, unit: UnitId) -> Option<f64> {
         match household.language_school {
             Some(s) => self.minutes(s, unit),
-            None => self
-                .schools
-                .iter()
-                .filter_map(|&s| self.minutes(s, unit))
-                .min_by(f64::total_cmp),
+            None => self.nearest[unit.index()],
         }
     }
 

@@ -514,7 +514,7 @@ fn place_one(
             )
         })
         .collect();
-    keyed.sort_by_key(|(k, _)| *k);
+    keyed.sort_unstable_by_key(|(k, _)| *k);
 
     let mut dynamic: BTreeMap<Reason, u32> = BTreeMap::new();
     for (_, option) in &keyed {

@@ -384,7 +384,7 @@ impl<'a> Search<'a> {
                 .map(|j| reduced[j])
                 .fold(0.0_f64, f64::min)
         };
-        order.sort_by(|&a, &b| stake(a).total_cmp(&stake(b)).then(a.cmp(&b)));
+        order.sort_unstable_by(|&a, &b| stake(a).total_cmp(&stake(b)).then(a.cmp(&b)));
         Self {
             model,
             districts,
@@ -452,7 +452,8 @@ impl<'a> Search<'a> {
             .clone()
             .filter(|&j| self.usage.fits(self.model, j))
             .collect();
-        children.sort_by(|&a, &b| self.reduced[a].total_cmp(&self.reduced[b]).then(a.cmp(&b)));
+        children
+            .sort_unstable_by(|&a, &b| self.reduced[a].total_cmp(&self.reduced[b]).then(a.cmp(&b)));
         for j in children {
             self.usage.add(self.model, j);
             self.chosen[h] = Some(j);
@@ -482,7 +483,7 @@ fn repair(
 ) -> Vec<Option<usize>> {
     let mut order: Vec<usize> = choice.iter().flatten().copied().collect();
     // Pins first, then the most valuable pairs.
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         let pa = model.fixed[model.pairs[a].household.index()].is_some();
         let pb = model.fixed[model.pairs[b].household.index()].is_some();
         pb.cmp(&pa)
@@ -501,7 +502,7 @@ fn repair(
     let mut rest: Vec<usize> = (0..model.pairs.len())
         .filter(|&j| chosen[model.pairs[j].household.index()].is_none())
         .collect();
-    rest.sort_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
+    rest.sort_unstable_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
     for j in rest {
         let h = model.pairs[j].household.index();
         if chosen[h].is_none() && usage.fits(model, j) && usage.gain(model, j) < 0.0 {
