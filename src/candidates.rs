@@ -359,8 +359,7 @@ fn pin_unit(
             if lawful_otherwise {
                 match u.tenure {
                     Tenure::Permanent => {
-                        let option =
-                            permanent_option(inputs, scenario, travel, h, out.arrival, u, loose);
+                        let option = permanent_option(scenario, travel, h, out.arrival, u, loose);
                         if !out.permanent.iter().any(|o| o.unit == pin) {
                             out.permanent.push(option);
                         }
@@ -495,12 +494,12 @@ fn broken_rules(
     }
     match u.tenure {
         Tenure::Permanent => {
-            let option = permanent_option(inputs, scenario, travel, h, arrival, u, loose);
+            let option = permanent_option(scenario, travel, h, arrival, u, loose);
             if !fits(u, h.final_in(horizon).persons(), scenario) {
                 broken.push(Reason::Size);
             }
-            let at_move_in = money(inputs, scenario, h, h.at(option.move_in), u);
-            let at_end = money(inputs, scenario, h, h.final_in(horizon), u);
+            let at_move_in = money(scenario, h, h.at(option.move_in), u);
+            let at_end = money(scenario, h, h.final_in(horizon), u);
             if !at_move_in.affordable() || !at_end.affordable() {
                 broken.push(Reason::Affordability);
             }
@@ -520,13 +519,8 @@ fn broken_rules(
     broken
 }
 
-fn money(
-    _inputs: &Inputs,
-    scenario: &Scenario,
-    h: &Household,
-    comp: crate::model::Composition,
-    u: &Unit,
-) -> Budget {
+/// The household's budget in the unit with composition `comp`.
+fn money(scenario: &Scenario, h: &Household, comp: crate::model::Composition, u: &Unit) -> Budget {
     budget(
         h,
         comp,
@@ -540,7 +534,6 @@ fn money(
 
 /// The permanent option of a unit without checking the rules (a forced pin).
 fn permanent_option(
-    _inputs: &Inputs,
     scenario: &Scenario,
     travel: &TravelTimes,
     h: &Household,
@@ -656,14 +649,13 @@ fn check_permanent(
     if !fits(u, last.persons(), scenario) {
         return Err(Reason::Size);
     }
-    let at_move_in = money(inputs, scenario, h, h.at(move_in), u);
-    if !at_move_in.affordable() || !money(inputs, scenario, h, last, u).affordable() {
+    let at_move_in = money(scenario, h, h.at(move_in), u);
+    if !at_move_in.affordable() || !money(scenario, h, last, u).affordable() {
         return Err(Reason::Affordability);
     }
     travel_ok(scenario, travel, h, u)?;
     work_travel_ok(scenario, travel, h, u)?;
     Ok(permanent_option(
-        inputs,
         scenario,
         travel,
         h,

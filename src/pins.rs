@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::ids::UnitId;
 use crate::load::findings::closest;
 use crate::model::{Inputs, PinOrigin, PreviousPlan, Proposal};
 use crate::scenario::Scenario;
@@ -22,23 +23,29 @@ fn suggestion<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Strin
     closest(word, names).map_or(String::new(), |c| format!(" (did you mean {c}?)"))
 }
 
+/// Households (by index) and units of the inputs, by their ids in the files.
+fn by_name(inputs: &Inputs) -> (HashMap<&str, usize>, HashMap<&str, UnitId>) {
+    let households = inputs
+        .households
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.name.as_str(), i))
+        .collect();
+    let units = inputs
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.id))
+        .collect();
+    (households, units)
+}
+
 /// Applies `--pin` arguments: each overrides the household's `locked_unit`.
 ///
 /// # Errors
 /// Every malformed pin and every unknown household, dwelling or district,
 /// one line each.
 pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionError> {
-    let households: HashMap<&str, usize> = inputs
-        .households
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.name.as_str(), i))
-        .collect();
-    let units: HashMap<&str, _> = inputs
-        .units
-        .iter()
-        .map(|u| (u.name.as_str(), u.id))
-        .collect();
+    let (households, units) = by_name(inputs);
     let districts: HashMap<&str, _> = inputs
         .districts
         .iter()
@@ -104,17 +111,7 @@ pub fn read_previous(
 ) -> Result<PreviousPlan, DecisionError> {
     let rows = crate::explain::read_plan_csv(dir)
         .map_err(|e| DecisionError(format!("--previous {}: {e}", dir.display())))?;
-    let households: HashMap<&str, usize> = inputs
-        .households
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.name.as_str(), i))
-        .collect();
-    let units: HashMap<&str, _> = inputs
-        .units
-        .iter()
-        .map(|u| (u.name.as_str(), u.id))
-        .collect();
+    let (households, units) = by_name(inputs);
     let mut previous = PreviousPlan {
         dir: dir.display().to_string(),
         proposals: vec![None; inputs.households.len()],

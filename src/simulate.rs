@@ -197,7 +197,7 @@ pub fn simulate(
     }
     progress(steps, steps);
 
-    let (rolling, rows, summary, dropped) = score_rolling(inputs, scenario, &committed)?;
+    let (rolling, rows, summary, dropped, constant) = score_rolling(inputs, scenario, &committed)?;
     let hindsight = pipeline::plan(inputs, scenario, &Options::default(), &mut |_| {})?;
     let fcfs = pipeline::plan(
         inputs,
@@ -208,7 +208,6 @@ pub fn simulate(
         },
         &mut |_| {},
     )?;
-    let constant = full_constant(inputs, scenario);
     let hindsight = figures(&hindsight.summary, constant);
     let fcfs = figures(&fcfs.summary, constant);
     Ok(Report {
@@ -333,14 +332,10 @@ fn sample_futures(
     }
 }
 
-/// The model's constant: everybody's weighted temporary person-days.
-fn full_constant(inputs: &Inputs, scenario: &Scenario) -> f64 {
-    let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
-    let candidates = candidates::build(inputs, scenario, &travel);
-    milp::build(inputs, scenario, &candidates).constant
-}
-
-type Scored = (Figures, Vec<evaluate::HouseholdRow>, Summary, usize);
+/// The rolling plan's figures, rows, summary, dropped commitments, and the
+/// full model's constant (everybody's weighted temporary person-days, which
+/// depends on the households only, so it is the same for all three plans).
+type Scored = (Figures, Vec<evaluate::HouseholdRow>, Summary, usize, f64);
 
 /// Scores the committed homes in the full model, with their real move-in days.
 fn score_rolling(
@@ -399,7 +394,7 @@ fn score_rolling(
     let mut summary = evaluate::summarise(inputs, scenario, &plan, &rows, travel.method(), quality);
     summary.strategy = "rolling";
     let figures = figures(&summary, model.constant);
-    Ok((figures, rows, summary, dropped))
+    Ok((figures, rows, summary, dropped, model.constant))
 }
 
 fn figures(s: &Summary, constant: f64) -> Figures {
@@ -446,6 +441,9 @@ fn percentages(a: &Figures, hindsight: &Figures) -> Percentages {
     }
 }
 
+/// One column's cell of a row of [`render`]'s table.
+type Cell = fn(&Figures) -> String;
+
 /// The report as a table for a terminal.
 #[must_use]
 pub fn render(r: &Report) -> String {
@@ -468,57 +466,48 @@ pub fn render(r: &Report) -> String {
     );
     let (a, h, f) = (&r.rolling, &r.hindsight, &r.fcfs);
     let (pa, pf) = (&r.rolling_of_hindsight, &r.fcfs_of_hindsight);
-    let mut row = |name: &str, x: String, y: String, z: String, p: f64, q: f64| {
+    let rows: [(&str, Cell, f64, f64); 6] = [
+        (
+            "value (constant - objective)",
+            |x| format!("{:.1}", x.value),
+            pa.value,
+            pf.value,
+        ),
+        (
+            "persons in permanent homes",
+            |x| x.persons_permanent.to_string(),
+            pa.persons_permanent,
+            pf.persons_permanent,
+        ),
+        (
+            "temporary person-days",
+            |x| x.temporary_person_days.to_string(),
+            pa.temporary_person_days,
+            pf.temporary_person_days,
+        ),
+        (
+            "max district share after",
+            |x| format!("{:.4}", x.max_share_after),
+            pa.max_share_after,
+            pf.max_share_after,
+        ),
+        (
+            "dissimilarity D after",
+            |x| format!("{:.4}", x.dissimilarity_after),
+            pa.dissimilarity_after,
+            pf.dissimilarity_after,
+        ),
+        (
+            "municipal cost, DKK",
+            |x| x.municipal_cost_dkk.to_string(),
+            pa.municipal_cost_dkk,
+            pf.municipal_cost_dkk,
+        ),
+    ];
+    for (name, cell, p, q) in rows {
+        let (x, y, z) = (cell(a), cell(h), cell(f));
         let _ = writeln!(s, "{name:<28} {x:>14} {y:>14} {z:>14} {p:>8.1}% {q:>8.1}%");
-    };
-    row(
-        "value (constant - objective)",
-        format!("{:.1}", a.value),
-        format!("{:.1}", h.value),
-        format!("{:.1}", f.value),
-        pa.value,
-        pf.value,
-    );
-    row(
-        "persons in permanent homes",
-        a.persons_permanent.to_string(),
-        h.persons_permanent.to_string(),
-        f.persons_permanent.to_string(),
-        pa.persons_permanent,
-        pf.persons_permanent,
-    );
-    row(
-        "temporary person-days",
-        a.temporary_person_days.to_string(),
-        h.temporary_person_days.to_string(),
-        f.temporary_person_days.to_string(),
-        pa.temporary_person_days,
-        pf.temporary_person_days,
-    );
-    row(
-        "max district share after",
-        format!("{:.4}", a.max_share_after),
-        format!("{:.4}", h.max_share_after),
-        format!("{:.4}", f.max_share_after),
-        pa.max_share_after,
-        pf.max_share_after,
-    );
-    row(
-        "dissimilarity D after",
-        format!("{:.4}", a.dissimilarity_after),
-        format!("{:.4}", h.dissimilarity_after),
-        format!("{:.4}", f.dissimilarity_after),
-        pa.dissimilarity_after,
-        pf.dissimilarity_after,
-    );
-    row(
-        "municipal cost, DKK",
-        a.municipal_cost_dkk.to_string(),
-        h.municipal_cost_dkk.to_string(),
-        f.municipal_cost_dkk.to_string(),
-        pa.municipal_cost_dkk,
-        pf.municipal_cost_dkk,
-    );
+    }
     let _ = writeln!(
         s,
         "objective: rolling {:.1}, hindsight {:.1}, fcfs {:.1} (lower is better); families waiting: {}, {}, {}",
