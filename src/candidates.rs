@@ -134,6 +134,7 @@ pub struct HouseholdCandidates {
     /// Arrival day, at least day 0.
     pub arrival: Day,
     pub permanent: Vec<PermanentOption>,
+    /// In the order every strategy tries them (see [`build`]).
     pub temporary: Vec<TemporaryOption>,
     /// How many permanent dwellings each rule excluded (first failing rule).
     pub permanent_excluded: BTreeMap<Reason, u32>,
@@ -181,7 +182,26 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
     let mut households: Vec<HouseholdCandidates> = inputs
         .households
         .par_iter()
-        .map(|h| household_candidates(inputs, scenario, travel, &reach[&h.language_school], h))
+        .map(|h| {
+            let mut c =
+                household_candidates(inputs, scenario, travel, &reach[&h.language_school], h);
+            // Temporary sites in Herning's order (municipal building, private
+            // lease, container), then nearest to the school, then id: the
+            // order in which every strategy tries them.
+            c.temporary.sort_unstable_by(|a, b| {
+                let key = |o: &TemporaryOption| {
+                    (
+                        inputs.unit(o.unit).kind.temporary_rank(),
+                        o.travel_min.unwrap_or(0.0),
+                        o.unit,
+                    )
+                };
+                key(a)
+                    .partial_cmp(&key(b))
+                    .expect("travel minutes are finite")
+            });
+            c
+        })
         .collect();
     refuse_conflicting_pins(inputs, scenario, &mut households);
     Candidates { households }

@@ -542,6 +542,14 @@ fn plan(
             outcome.summary.iterations, w.assignments, w.rows_scanned, w.pairs_priced, w.nodes
         );
     }
+    if std::env::var_os("BOLIGPLAN_STATS").is_some() {
+        let stages: Vec<String> = outcome
+            .stages
+            .iter()
+            .map(|(name, s)| format!("{name} {s:.2} s"))
+            .collect();
+        eprintln!("stages: {}", stages.join(", "));
+    }
     if let Err(e) = export::write_plan(
         out,
         &inputs,

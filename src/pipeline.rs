@@ -113,6 +113,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// The optimising engine's work counters (strategy `optimise` only).
     pub work: Option<optimise::Work>,
+    /// Wall seconds per stage, in order (for benchmarks: `BOLIGPLAN_STATS=1`).
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 /// Broken internal invariant: a bug, never an input problem.
@@ -132,13 +134,23 @@ pub fn plan(
     progress: &mut dyn FnMut(&optimise::Progress),
 ) -> Result<Outcome, PlanError> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = started;
+    let mut stage = |name: &'static str| {
+        let now = Instant::now();
+        stages.push((name, (now - lap).as_secs_f64()));
+        lap = now;
+    };
     let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
+    stage("travel");
     let candidates = candidates::build(inputs, scenario, &travel);
+    stage("candidates");
     let refused = refused_pins(inputs, &candidates);
     if !refused.is_empty() {
         return Err(PlanError::PinRefused(refused.join("\n")));
     }
     let model = milp::build(inputs, scenario, &candidates);
+    stage("model");
     let districts = inputs.districts.len();
     let mut work = None;
     let (plan, bound, iterations) = match options.strategy {
@@ -155,7 +167,9 @@ pub fn plan(
                 max_iterations: options.max_iterations.unwrap_or(default.max_iterations),
                 ..default
             };
+            stage("greedy");
             let solution = optimise::solve(&model, districts, &start, &budget, progress);
+            stage("engine");
             work = Some(solution.work);
             let picks: Vec<_> = solution
                 .chosen
@@ -173,6 +187,7 @@ pub fn plan(
             (plan, Some(solution.bound), solution.iterations)
         }
     };
+    stage("solve");
     let objective = plan_objective(inputs, scenario, &candidates, &model, &plan);
     let seconds = started.elapsed().as_secs_f64();
     let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
@@ -213,11 +228,13 @@ pub fn plan(
                 .to_string()
         }),
     };
+    stage("evaluate");
     Ok(Outcome {
         plan,
         rows,
         summary,
         work,
+        stages,
     })
 }
 

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::{Order, Plan, State, Strategy, allocate};
-use crate::candidates::Candidates;
+use crate::candidates::{Candidates, PermanentOption};
 use crate::ids::UnitId;
 use crate::model::{Day, Inputs};
 use crate::scenario::Scenario;
@@ -62,6 +62,17 @@ pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> V
             .map(|u| u.available_from.max(0))
             .filter(|&d| d < horizon),
     );
+    // Each household's options by move-in day, and how many of them it has
+    // already seen. The state only fills up (nothing is released here), so
+    // an option seen on an earlier day that was not taken then never fits
+    // later: each day only the options that became possible since are tried.
+    let mut by_move_in: Vec<Vec<&PermanentOption>> = vec![Vec::new(); inputs.households.len()];
+    for &i in &queue {
+        let options = &mut by_move_in[i];
+        options.extend(candidates.households[i].permanent.iter());
+        options.sort_by_key(|o| (o.move_in, o.unit));
+    }
+    let mut seen = vec![0usize; inputs.households.len()];
     for day in events {
         for &i in &queue {
             let c = &candidates.households[i];
@@ -69,11 +80,15 @@ pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> V
                 continue;
             }
             let persons = inputs.households[i].final_in(horizon).persons();
-            let mut options: Vec<_> = c.permanent.iter().filter(|o| o.move_in <= day).collect();
-            options.sort_by_key(|o| (inputs.unit(o.unit).available_from, o.unit));
-            if let Some(o) = options
-                .into_iter()
-                .find(|o| state.permanent_ok(o, persons).is_ok())
+            let options = &by_move_in[i];
+            let from = seen[i];
+            let to = from + options[from..].partition_point(|o| o.move_in <= day);
+            seen[i] = to;
+            // The first fitting flat: by availability, then id.
+            if let Some(o) = options[from..to]
+                .iter()
+                .filter(|o| state.permanent_ok(o, persons).is_ok())
+                .min_by_key(|o| (inputs.unit(o.unit).available_from, o.unit))
             {
                 state.take_permanent(o.unit, persons);
                 picks[i] = Some(o.unit);

@@ -397,22 +397,10 @@ fn place_one(
     let persons = h.final_in(horizon).persons();
     let mut pin_note: Option<Explanation> = None;
 
-    // Temporary options in Herning's order, then nearest to the school.
-    let mut temporary: Vec<TemporaryOption> = c.temporary.clone();
-    temporary.sort_by(|a, b| {
-        let (ua, ub) = (inputs.unit(a.unit), inputs.unit(b.unit));
-        (
-            ua.kind.temporary_rank(),
-            a.travel_min.unwrap_or(0.0),
-            a.unit,
-        )
-            .partial_cmp(&(
-                ub.kind.temporary_rank(),
-                b.travel_min.unwrap_or(0.0),
-                b.unit,
-            ))
-            .expect("travel minutes are finite")
-    });
+    // Temporary options in Herning's order, then nearest to the school (the
+    // candidates keep them in that order); only a pin narrows them.
+    let mut temporary: std::borrow::Cow<'_, [TemporaryOption]> =
+        std::borrow::Cow::Borrowed(&c.temporary);
     // A strategy's pick: already reserved and checked against the caps; it
     // needs only a temporary place until move-in.
     if let Some(unit) = pick {
@@ -485,7 +473,9 @@ fn place_one(
                     Err(reason) => pin_note = Some(refused(reason)),
                 }
             }
-            (Tenure::Temporary, Ok(())) => temporary.retain(|o| o.unit == *pin),
+            (Tenure::Temporary, Ok(())) => {
+                temporary.to_mut().retain(|o| o.unit == *pin);
+            }
         }
     }
 
@@ -514,16 +504,35 @@ fn place_one(
             )
         })
         .collect();
-    keyed.sort_unstable_by_key(|(k, _)| *k);
+    // Most households take one of their first options: sort only the head
+    // first, and the rest only if the head gives nothing (the keys are
+    // unique, so the order is the full sort's).
+    let head = keyed.len().min(64);
+    if keyed.len() > head {
+        keyed.select_nth_unstable_by_key(head - 1, |(k, _)| *k);
+    }
+    keyed[..head].sort_unstable_by_key(|(k, _)| *k);
+    let mut sorted = head;
 
     let mut dynamic: BTreeMap<Reason, u32> = BTreeMap::new();
-    for (_, option) in &keyed {
+    // The bridge to each move-in day: the state does not change in this loop
+    // until the household takes a home.
+    let mut bridges: HashMap<Day, Option<UnitId>> = HashMap::new();
+    for i in 0..keyed.len() {
+        if i == sorted {
+            keyed[sorted..].sort_unstable_by_key(|(k, _)| *k);
+            sorted = keyed.len();
+        }
+        let option = keyed[i].1;
         if let Err(reason) = state.permanent_ok(option, persons) {
             *dynamic.entry(reason).or_default() += 1;
             continue;
         }
         let bridge = if option.move_in > c.arrival {
-            match state.find_temporary(&temporary, h, c.arrival, option.move_in) {
+            let site = *bridges
+                .entry(option.move_in)
+                .or_insert_with(|| state.find_temporary(&temporary, h, c.arrival, option.move_in));
+            match site {
                 Some(site) => Some(site),
                 None => {
                     *dynamic.entry(Reason::NoTemporaryBridge).or_default() += 1;
@@ -583,7 +592,7 @@ fn place_one(
     }
     // The longest stay any site can give from arrival, if no site lasts the horizon.
     let mut best: Option<(Day, UnitId)> = None;
-    for o in &temporary {
+    for o in temporary.iter() {
         // Day by day: each extra day needs only that day checked.
         let mut end = c.arrival;
         while end < horizon && state.temporary_fits(o.unit, h, end, end + 1) {

@@ -38,6 +38,8 @@ pub struct Budget {
     pub max_nodes: usize,
     /// Nodes × pairs the branch and bound may spend (its work budget).
     pub search_work: usize,
+    /// Fewest nodes that budget must allow for the search to run at all.
+    pub min_nodes: usize,
     /// A gap good enough to stop at once the subgradient steps have done
     /// `work`; below that amount of work the engine keeps closing the gap
     /// (small instances: towards a proof of optimality).
@@ -59,6 +61,7 @@ impl Default for Budget {
             target_gap: 1e-9,
             max_nodes: 100_000,
             search_work: 4_000_000,
+            min_nodes: 16,
             acceptable_gap: 0.0075,
             work: 20_000_000,
             core_size: 8,
@@ -125,9 +128,7 @@ pub fn solve(
     // The multipliers of the best bound, as reduced costs and offset, for the search.
     let mut best_reduced: Vec<f64> = model.pairs.iter().map(|p| p.cost).collect();
     let mut best_offset = 0.0;
-    let mut lambda = vec![0.0; districts];
-    let mut beta = vec![0.0; model.buildings.len()];
-    let mut mu = vec![0.0; model.spread.len()];
+    let mut m = Multipliers::zero(model, districts);
     // Pinned households and their dwellings are fixed outside the assignment.
     let mut pinned_unit = vec![false; model.unit_count];
     for j in model.fixed.iter().flatten() {
@@ -143,7 +144,7 @@ pub fn solve(
     let mut core = Core::new(model, budget.core_size, 1);
     while iterations < budget.max_iterations {
         iterations += 1;
-        reduced_costs(model, &lambda, &beta, &mu, &mut reduced);
+        m.reduced_costs(model, &mut reduced);
         // The assignment subproblem over the households that are not pinned.
         let answer = core.solve(model, &free_rows, &pinned_unit, &reduced);
         let value_free = answer.bound;
@@ -151,7 +152,7 @@ pub fn solve(
         for (row, j) in answer.choice.iter().enumerate() {
             choice[free_rows[row]] = *j;
         }
-        let offset = dual_offset(model, &lambda, &beta, &mu);
+        let offset = m.offset(model);
         let value = model.constant
             + value_free
             + model
@@ -203,63 +204,9 @@ pub fn solve(
             }
         }
         // Subgradients of the relaxed constraints at the subproblem's answer.
-        let mut g_building = vec![-f64::from(model.building_cap); model.buildings.len()];
-        let mut persons = vec![0.0; districts];
-        for j in choice.iter().flatten() {
-            let p = &model.pairs[*j];
-            g_building[p.building] += 1.0;
-            if let Some(d) = p.district {
-                persons[d.index()] += f64::from(p.persons);
-            }
-        }
-        let g_district: Vec<f64> = persons
-            .iter()
-            .zip(&model.district_cap)
-            .map(|(p, &cap)| {
-                if cap == u32::MAX {
-                    0.0
-                } else {
-                    p - f64::from(cap)
-                }
-            })
-            .collect();
-        let g_spread: Vec<f64> = model
-            .spread
-            .iter()
-            .map(|l| persons[l.district.index()] - l.threshold)
-            .collect();
-        // Only directions that can move count: a multiplier at a bound whose
-        // subgradient pushes it further out stays where it is.
-        let movable = |g: f64, x: f64, cap: f64| (g > 0.0 && x < cap) || (g < 0.0 && x > 0.0);
-        let mut norm2 = 0.0;
-        for (g, x) in g_district.iter().zip(&lambda) {
-            if movable(*g, *x, f64::INFINITY) {
-                norm2 += g * g;
-            }
-        }
-        for (g, x) in g_building.iter().zip(&beta) {
-            if movable(*g, *x, f64::INFINITY) {
-                norm2 += g * g;
-            }
-        }
-        for ((g, x), l) in g_spread.iter().zip(&mu).zip(&model.spread) {
-            if movable(*g, *x, l.weight) {
-                norm2 += g * g;
-            }
-        }
-        if norm2 == 0.0 {
+        if !m.step(model, districts, &choice, theta * (upper - lower).max(1e-6)) {
             // No multiplier can move: the bound cannot rise further.
             break;
-        }
-        let step = theta * (upper - lower).max(1e-6) / norm2;
-        for (x, g) in lambda.iter_mut().zip(&g_district) {
-            *x = (*x + step * g).max(0.0);
-        }
-        for (x, g) in beta.iter_mut().zip(&g_building) {
-            *x = (*x + step * g).max(0.0);
-        }
-        for ((x, g), l) in mu.iter_mut().zip(&g_spread).zip(&model.spread) {
-            *x = (*x + step * g).clamp(0.0, l.weight);
         }
     }
     // Close the gap by branch and bound on the best multipliers, within a
@@ -271,12 +218,17 @@ pub fn solve(
         nodes: 0,
     };
     let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
-    if relative_gap(upper, lower) > budget.target_gap && !out_of_time && budget.max_nodes > 0 {
-        // Each node solves an assignment over the open pairs: scale the node
-        // budget so that the search costs about as much whatever the size.
-        let max_nodes = budget
-            .max_nodes
-            .min(budget.search_work / model.pairs.len().max(1));
+    // Each node solves an assignment over the open pairs: scale the node
+    // budget so that the search costs about as much whatever the size. A
+    // search of a few nodes cannot close a gap on a large model, only spend
+    // a full assignment per node: it runs only with `min_nodes` or more.
+    let max_nodes = budget
+        .max_nodes
+        .min(budget.search_work / model.pairs.len().max(1));
+    if relative_gap(upper, lower) > budget.target_gap
+        && !out_of_time
+        && max_nodes >= budget.min_nodes.max(1)
+    {
         let mut search = Search::new(
             model,
             districts,
@@ -309,38 +261,133 @@ pub fn solve(
     }
 }
 
-/// Reduced costs of the pairs under the multipliers.
-fn reduced_costs(model: &Model, lambda: &[f64], beta: &[f64], mu: &[f64], out: &mut [f64]) {
-    for (j, p) in model.pairs.iter().enumerate() {
-        let mut r = p.cost + beta[p.building];
-        if let Some(d) = p.district {
-            let k = d.index() * 3;
-            r += f64::from(p.persons) * (lambda[d.index()] + mu[k] + mu[k + 1] + mu[k + 2]);
-        }
-        out[j] = r;
-    }
+/// Lagrange multipliers of the relaxed constraints: λ per district cap, β
+/// per building cap, μ per spread level (at most the level's weight).
+struct Multipliers {
+    lambda: Vec<f64>,
+    beta: Vec<f64>,
+    mu: Vec<f64>,
 }
 
-/// The multipliers' constant part of the Lagrangian: −Σ λ·cap − Σ β·B − Σ μ·T.
-fn dual_offset(model: &Model, lambda: &[f64], beta: &[f64], mu: &[f64]) -> f64 {
-    let caps: f64 = lambda
-        .iter()
-        .zip(&model.district_cap)
-        .map(|(l, &cap)| {
-            if cap == u32::MAX {
-                0.0
-            } else {
-                l * f64::from(cap)
+impl Multipliers {
+    fn zero(model: &Model, districts: usize) -> Self {
+        Self {
+            lambda: vec![0.0; districts],
+            beta: vec![0.0; model.buildings.len()],
+            mu: vec![0.0; model.spread.len()],
+        }
+    }
+
+    /// Reduced costs of the pairs under the multipliers.
+    fn reduced_costs(&self, model: &Model, out: &mut [f64]) {
+        for (j, p) in model.pairs.iter().enumerate() {
+            out[j] = self.reduced(p);
+        }
+    }
+
+    fn reduced(&self, p: &crate::milp::Pair) -> f64 {
+        let mut r = p.cost + self.beta[p.building];
+        if let Some(d) = p.district {
+            let k = d.index() * 3;
+            r += f64::from(p.persons)
+                * (self.lambda[d.index()] + self.mu[k] + self.mu[k + 1] + self.mu[k + 2]);
+        }
+        r
+    }
+
+    /// The multipliers' constant part of the Lagrangian: −Σ λ·cap − Σ β·B − Σ μ·T.
+    fn offset(&self, model: &Model) -> f64 {
+        let caps: f64 = self
+            .lambda
+            .iter()
+            .zip(&model.district_cap)
+            .map(|(l, &cap)| {
+                if cap == u32::MAX {
+                    0.0
+                } else {
+                    l * f64::from(cap)
+                }
+            })
+            .sum();
+        let buildings = self.beta.iter().sum::<f64>() * f64::from(model.building_cap);
+        let spread: f64 = self
+            .mu
+            .iter()
+            .zip(&model.spread)
+            .map(|(m, l)| m * l.threshold)
+            .sum();
+        -caps - buildings - spread
+    }
+
+    /// One projected subgradient step at the relaxation's answer `choice`,
+    /// of length `target / ‖g‖²` (Polyak's rule with `target` = θ × gap).
+    /// Returns false when no multiplier can move.
+    fn step(
+        &mut self,
+        model: &Model,
+        districts: usize,
+        choice: &[Option<usize>],
+        target: f64,
+    ) -> bool {
+        let mut g_building = vec![-f64::from(model.building_cap); model.buildings.len()];
+        let mut persons = vec![0.0; districts];
+        for j in choice.iter().flatten() {
+            let p = &model.pairs[*j];
+            g_building[p.building] += 1.0;
+            if let Some(d) = p.district {
+                persons[d.index()] += f64::from(p.persons);
             }
-        })
-        .sum();
-    let buildings = beta.iter().sum::<f64>() * f64::from(model.building_cap);
-    let spread: f64 = mu
-        .iter()
-        .zip(&model.spread)
-        .map(|(m, l)| m * l.threshold)
-        .sum();
-    -caps - buildings - spread
+        }
+        let g_district: Vec<f64> = persons
+            .iter()
+            .zip(&model.district_cap)
+            .map(|(p, &cap)| {
+                if cap == u32::MAX {
+                    0.0
+                } else {
+                    p - f64::from(cap)
+                }
+            })
+            .collect();
+        let g_spread: Vec<f64> = model
+            .spread
+            .iter()
+            .map(|l| persons[l.district.index()] - l.threshold)
+            .collect();
+        // Only directions that can move count: a multiplier at a bound whose
+        // subgradient pushes it further out stays where it is.
+        let movable = |g: f64, x: f64, cap: f64| (g > 0.0 && x < cap) || (g < 0.0 && x > 0.0);
+        let mut norm2 = 0.0;
+        for (g, x) in g_district.iter().zip(&self.lambda) {
+            if movable(*g, *x, f64::INFINITY) {
+                norm2 += g * g;
+            }
+        }
+        for (g, x) in g_building.iter().zip(&self.beta) {
+            if movable(*g, *x, f64::INFINITY) {
+                norm2 += g * g;
+            }
+        }
+        for ((g, x), l) in g_spread.iter().zip(&self.mu).zip(&model.spread) {
+            if movable(*g, *x, l.weight) {
+                norm2 += g * g;
+            }
+        }
+        if norm2 == 0.0 {
+            return false;
+        }
+        let step = target / norm2;
+        for (x, g) in self.lambda.iter_mut().zip(&g_district) {
+            *x = (*x + step * g).max(0.0);
+        }
+        for (x, g) in self.beta.iter_mut().zip(&g_building) {
+            *x = (*x + step * g).max(0.0);
+        }
+        for ((x, g), l) in self.mu.iter_mut().zip(&g_spread).zip(&model.spread) {
+            *x = (*x + step * g).clamp(0.0, l.weight);
+        }
+        true
+    }
 }
 
 /// Depth-first branch and bound over households, bounded by the Lagrangian
@@ -831,10 +878,12 @@ impl Core {
                         self.row.truncate(self.k);
                     }
                     let extra = &mut self.extra[h];
-                    if extra.len() > 64 * self.k {
-                        extra.clear();
-                    }
                     extra.extend_from_slice(&self.row);
+                    let cap = 64 * self.k;
+                    if extra.len() > cap {
+                        // The oldest go first.
+                        extra.drain(..extra.len() - cap);
+                    }
                 }
             }
             if !missed || round >= self.rounds {
