@@ -149,7 +149,17 @@ pub fn plan(
     if !refused.is_empty() {
         return Err(PlanError::PinRefused(refused.join("\n")));
     }
-    let model = milp::build(inputs, scenario, &candidates);
+    // The optimiser starts from the greedy plan: built beside the model
+    // (greedy is sequential, the model's build parallel).
+    let (model, greedy) = if options.strategy == Strategy::Optimise {
+        let (model, greedy) = rayon::join(
+            || milp::build(inputs, scenario, &candidates),
+            || solve::greedy(inputs, scenario, &candidates),
+        );
+        (model, Some(greedy))
+    } else {
+        (milp::build(inputs, scenario, &candidates), None)
+    };
     stage("model");
     let districts = inputs.districts.len();
     let mut work = None;
@@ -157,7 +167,7 @@ pub fn plan(
         Strategy::Greedy => (solve::greedy(inputs, scenario, &candidates), None, 0),
         Strategy::Fcfs => (solve::fcfs::plan(inputs, scenario, &candidates), None, 0),
         Strategy::Optimise => {
-            let greedy = solve::greedy(inputs, scenario, &candidates);
+            let greedy = greedy.expect("built for the optimiser");
             // A pruned model may lack a greedy home: the start leaves that
             // household without one (still a feasible start).
             let start = start_pairs(&model, &greedy);
@@ -167,7 +177,6 @@ pub fn plan(
                 max_iterations: options.max_iterations.unwrap_or(default.max_iterations),
                 ..default
             };
-            stage("greedy");
             let solution = optimise::solve(&model, districts, &start, &budget, progress);
             stage("engine");
             work = Some(solution.work);

@@ -141,12 +141,42 @@ pub fn solve(
     let mut since_improvement = 0;
     let mut iterations = 0;
     let mut reduced = vec![0.0; model.pairs.len()];
+    // The last step's answer and reduced costs, repaired into a lawful plan
+    // while the next step's assignment is solved (two threads; the step
+    // length then uses the incumbent of one step before, deterministically).
+    let mut pending: Option<Vec<Option<usize>>> = None;
+    let mut pending_reduced = vec![0.0; model.pairs.len()];
+    let lawful = |choice: &[Option<usize>], reduced: &[f64]| {
+        let mut candidate = repair(model, districts, choice, reduced);
+        improve(
+            model,
+            districts,
+            &by_cost,
+            budget.improve_rounds,
+            &mut candidate,
+        );
+        let v = objective_of(model, districts, &candidate);
+        (candidate, v)
+    };
     let mut core = Core::new(model, budget.core_size, 1);
     while iterations < budget.max_iterations {
         iterations += 1;
         m.reduced_costs(model, &mut reduced);
         // The assignment subproblem over the households that are not pinned.
-        let answer = core.solve(model, &free_rows, &pinned_unit, &reduced);
+        let (answer, repaired) = rayon::join(
+            || core.solve(model, &free_rows, &pinned_unit, &reduced),
+            || {
+                pending
+                    .as_deref()
+                    .map(|choice| lawful(choice, &pending_reduced))
+            },
+        );
+        if let Some((candidate, v)) = repaired
+            && v < upper - 1e-9
+        {
+            upper = v;
+            best = candidate;
+        }
         let value_free = answer.bound;
         let mut choice: Vec<Option<usize>> = model.fixed.clone();
         for (row, j) in answer.choice.iter().enumerate() {
@@ -170,20 +200,8 @@ pub fn solve(
         } else {
             since_improvement += 1;
         }
-        // A lawful plan from the subproblem's answer.
-        let mut candidate = repair(model, districts, &choice, &reduced);
-        improve(
-            model,
-            districts,
-            &by_cost,
-            budget.improve_rounds,
-            &mut candidate,
-        );
-        let v = objective_of(model, districts, &candidate);
-        if v < upper - 1e-9 {
-            upper = v;
-            best = candidate;
-        }
+        std::mem::swap(&mut reduced, &mut pending_reduced);
+        pending = Some(choice.clone());
         progress(&Progress {
             iteration: iterations,
             max_iterations: budget.max_iterations,
@@ -207,6 +225,14 @@ pub fn solve(
         if !m.step(model, districts, &choice, theta * (upper - lower).max(1e-6)) {
             // No multiplier can move: the bound cannot rise further.
             break;
+        }
+    }
+    // The last step's answer, not yet repaired.
+    if let Some(choice) = &pending {
+        let (candidate, v) = lawful(choice, &pending_reduced);
+        if v < upper - 1e-9 {
+            upper = v;
+            best = candidate;
         }
     }
     // Close the gap by branch and bound on the best multipliers, within a
