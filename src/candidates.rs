@@ -669,8 +669,11 @@ fn check_permanent(
     if !fits(u, last.persons(), scenario) {
         return Err(Reason::Size);
     }
-    let at_move_in = money(scenario, h, h.at(move_in), u);
-    if !at_move_in.affordable() || !money(scenario, h, last, u).affordable() {
+    let now = h.at(move_in);
+    // Without a reunion in between, the two compositions are one.
+    if !money(scenario, h, now, u).affordable()
+        || (now != last && !money(scenario, h, last, u).affordable())
+    {
         return Err(Reason::Affordability);
     }
     travel_ok(scenario, travel, h, u)?;
