@@ -17,7 +17,10 @@
 //! and priced over all pairs ([`Core`]), so a step costs a small assignment
 //! plus a linear scan. The steps stop at an acceptable gap once a
 //! deterministic amount of work is done ([`Budget`]): large instances stop
-//! early, small ones keep closing the gap towards a proof.
+//! early, small ones keep closing the gap towards a proof. On small models a
+//! best-first branch and bound ([`Search`]) then proves optimality:
+//! multipliers re-optimised at each node, reduced-cost fixing against the
+//! incumbent, branching on a household's district or building.
 
 use std::time::Instant;
 
@@ -125,10 +128,20 @@ pub fn solve(
     improve(model, districts, &by_cost, 20, &mut best);
     let mut upper = objective_of(model, districts, &best);
     let mut lower = f64::NEG_INFINITY;
-    // The multipliers of the best bound, as reduced costs and offset, for the search.
-    let mut best_reduced: Vec<f64> = model.pairs.iter().map(|p| p.cost).collect();
-    let mut best_offset = 0.0;
-    let mut m = Multipliers::zero(model, districts);
+    // Each search node solves an assignment over the open pairs: scale the
+    // node budget so that the search costs about as much whatever the size.
+    // A search of a few nodes cannot close a gap on a large model, only
+    // spend a full assignment per node: it runs only with `min_nodes` or
+    // more. Where it runs, the engine relaxes the tighter spread levels
+    // (see [`Levels`]) from the start; elsewhere the model's own.
+    let max_nodes = budget
+        .max_nodes
+        .min(budget.search_work / model.pairs.len().max(1));
+    let searches = max_nodes >= budget.min_nodes.max(1);
+    let levels = Levels::new(model, districts, searches);
+    let mut m = Multipliers::zero(model, districts, &levels);
+    // The multipliers of the best bound, where the search starts.
+    let mut best_multipliers = m.clone();
     // Pinned households and their dwellings are fixed outside the assignment.
     let mut pinned_unit = vec![false; model.unit_count];
     for j in model.fixed.iter().flatten() {
@@ -161,7 +174,7 @@ pub fn solve(
     let mut core = Core::new(model, budget.core_size, 1);
     while iterations < budget.max_iterations {
         iterations += 1;
-        m.reduced_costs(model, &mut reduced);
+        m.reduced_costs(model, &levels, &mut reduced);
         // The assignment subproblem over the households that are not pinned.
         let (answer, repaired) = rayon::join(
             || core.solve(model, &free_rows, &pinned_unit, &reduced),
@@ -182,7 +195,7 @@ pub fn solve(
         for (row, j) in answer.choice.iter().enumerate() {
             choice[free_rows[row]] = *j;
         }
-        let offset = m.offset(model);
+        let offset = m.offset(model, &levels);
         let value = model.constant
             + value_free
             + model
@@ -194,8 +207,7 @@ pub fn solve(
             + offset;
         if value > lower + 1e-9 * value.abs().max(1.0) {
             lower = value;
-            best_reduced.clone_from(&reduced);
-            best_offset = offset;
+            best_multipliers.clone_from(&m);
             since_improvement = 0;
         } else {
             since_improvement += 1;
@@ -222,7 +234,7 @@ pub fn solve(
             }
         }
         // Subgradients of the relaxed constraints at the subproblem's answer.
-        if !m.step(model, districts, &choice, theta * (upper - lower).max(1e-6)) {
+        if !m.step(model, &levels, &choice, theta * (upper - lower).max(1e-6)) {
             // No multiplier can move: the bound cannot rise further.
             break;
         }
@@ -244,27 +256,17 @@ pub fn solve(
         nodes: 0,
     };
     let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
-    // Each node solves an assignment over the open pairs: scale the node
-    // budget so that the search costs about as much whatever the size. A
-    // search of a few nodes cannot close a gap on a large model, only spend
-    // a full assignment per node: it runs only with `min_nodes` or more.
-    let max_nodes = budget
-        .max_nodes
-        .min(budget.search_work / model.pairs.len().max(1));
-    if relative_gap(upper, lower) > budget.target_gap
-        && !out_of_time
-        && max_nodes >= budget.min_nodes.max(1)
-    {
+    if relative_gap(upper, lower) > budget.target_gap && !out_of_time && searches {
         let mut search = Search::new(
             model,
             districts,
-            &best_reduced,
-            best_offset,
+            &levels,
+            &by_cost,
             (upper, best.clone()),
             max_nodes,
             budget,
         );
-        search.run();
+        search.run(lower, &best_multipliers);
         work.nodes = search.nodes;
         work.assignments += search.core.solves;
         work.rows_scanned += search.core.rows_scanned;
@@ -273,10 +275,9 @@ pub fn solve(
             upper = search.upper;
             best = search.best;
         }
-        if !search.aborted {
-            // Every subtree was explored or pruned against the incumbent.
-            lower = upper;
-        }
+        // The least bound of the subtrees still open (every other was
+        // explored or pruned against the incumbent); the incumbent when none is.
+        lower = lower.max(search.lower.min(upper));
     }
     Solution {
         objective: upper,
@@ -287,8 +288,60 @@ pub fn solve(
     }
 }
 
+/// The spread levels the engine relaxes: the model's levels with every
+/// fractional threshold split at the integers around it.
+///
+/// Persons are whole, so a level `w·max(0, P − L)` with `f < L < f + 1`
+/// (`f = ⌊L⌋`) equals, at every integer P, `w(f + 1 − L)·max(0, P − f) +
+/// w(L − f)·max(0, P − f − 1)`: the same penalty on every plan, but the
+/// convex hull of its integer points, so its relaxation is tighter (a
+/// placement of fractional households cannot sit exactly on L).
+struct Levels {
+    levels: Vec<crate::milp::SpreadLevel>,
+    /// The levels of each district (a range of `levels`).
+    by_district: Vec<std::ops::Range<usize>>,
+}
+
+impl Levels {
+    /// The model's levels, split at the integers when `split`.
+    fn new(model: &Model, districts: usize, split: bool) -> Self {
+        let mut per: Vec<Vec<crate::milp::SpreadLevel>> = vec![Vec::new(); districts];
+        for l in &model.spread {
+            let floor = l.threshold.floor();
+            let above = l.threshold - floor;
+            if !split || above <= 1e-9 || 1.0 - above <= 1e-9 {
+                per[l.district.index()].push(l.clone());
+            } else {
+                per[l.district.index()].push(crate::milp::SpreadLevel {
+                    district: l.district,
+                    threshold: floor,
+                    weight: l.weight * (1.0 - above),
+                });
+                per[l.district.index()].push(crate::milp::SpreadLevel {
+                    district: l.district,
+                    threshold: floor + 1.0,
+                    weight: l.weight * above,
+                });
+            }
+        }
+        let mut levels = Vec::new();
+        let mut by_district = Vec::with_capacity(districts);
+        for list in per {
+            let start = levels.len();
+            levels.extend(list);
+            by_district.push(start..levels.len());
+        }
+        Self {
+            levels,
+            by_district,
+        }
+    }
+}
+
 /// Lagrange multipliers of the relaxed constraints: λ per district cap, β
-/// per building cap, μ per spread level (at most the level's weight).
+/// per building cap, μ per spread level of [`Levels`] (at most the level's
+/// weight).
+#[derive(Clone)]
 struct Multipliers {
     lambda: Vec<f64>,
     beta: Vec<f64>,
@@ -296,33 +349,34 @@ struct Multipliers {
 }
 
 impl Multipliers {
-    fn zero(model: &Model, districts: usize) -> Self {
+    fn zero(model: &Model, districts: usize, levels: &Levels) -> Self {
         Self {
             lambda: vec![0.0; districts],
             beta: vec![0.0; model.buildings.len()],
-            mu: vec![0.0; model.spread.len()],
+            mu: vec![0.0; levels.levels.len()],
         }
     }
 
     /// Reduced costs of the pairs under the multipliers.
-    fn reduced_costs(&self, model: &Model, out: &mut [f64]) {
+    fn reduced_costs(&self, model: &Model, levels: &Levels, out: &mut [f64]) {
+        // Per district, what a person placed there costs: λ_d + Σ_k μ_{d,k}.
+        let per_person: Vec<f64> = self
+            .lambda
+            .iter()
+            .zip(&levels.by_district)
+            .map(|(l, range)| self.mu[range.clone()].iter().fold(*l, |a, m| a + m))
+            .collect();
         for (j, p) in model.pairs.iter().enumerate() {
-            out[j] = self.reduced(p);
+            let mut r = p.cost + self.beta[p.building];
+            if let Some(d) = p.district {
+                r += f64::from(p.persons) * per_person[d.index()];
+            }
+            out[j] = r;
         }
-    }
-
-    fn reduced(&self, p: &crate::milp::Pair) -> f64 {
-        let mut r = p.cost + self.beta[p.building];
-        if let Some(d) = p.district {
-            let k = d.index() * 3;
-            r += f64::from(p.persons)
-                * (self.lambda[d.index()] + self.mu[k] + self.mu[k + 1] + self.mu[k + 2]);
-        }
-        r
     }
 
     /// The multipliers' constant part of the Lagrangian: −Σ λ·cap − Σ β·B − Σ μ·T.
-    fn offset(&self, model: &Model) -> f64 {
+    fn offset(&self, model: &Model, levels: &Levels) -> f64 {
         let caps: f64 = self
             .lambda
             .iter()
@@ -339,7 +393,7 @@ impl Multipliers {
         let spread: f64 = self
             .mu
             .iter()
-            .zip(&model.spread)
+            .zip(&levels.levels)
             .map(|(m, l)| m * l.threshold)
             .sum();
         -caps - buildings - spread
@@ -351,10 +405,11 @@ impl Multipliers {
     fn step(
         &mut self,
         model: &Model,
-        districts: usize,
+        levels: &Levels,
         choice: &[Option<usize>],
         target: f64,
     ) -> bool {
+        let districts = self.lambda.len();
         let mut g_building = vec![-f64::from(model.building_cap); model.buildings.len()];
         let mut persons = vec![0.0; districts];
         for j in choice.iter().flatten() {
@@ -375,8 +430,8 @@ impl Multipliers {
                 }
             })
             .collect();
-        let g_spread: Vec<f64> = model
-            .spread
+        let g_spread: Vec<f64> = levels
+            .levels
             .iter()
             .map(|l| persons[l.district.index()] - l.threshold)
             .collect();
@@ -394,7 +449,7 @@ impl Multipliers {
                 norm2 += g * g;
             }
         }
-        for ((g, x), l) in g_spread.iter().zip(&self.mu).zip(&model.spread) {
+        for ((g, x), l) in g_spread.iter().zip(&self.mu).zip(&levels.levels) {
             if movable(*g, *x, l.weight) {
                 norm2 += g * g;
             }
@@ -409,138 +464,568 @@ impl Multipliers {
         for (x, g) in self.beta.iter_mut().zip(&g_building) {
             *x = (*x + step * g).max(0.0);
         }
-        for ((x, g), l) in self.mu.iter_mut().zip(&g_spread).zip(&model.spread) {
+        for ((x, g), l) in self.mu.iter_mut().zip(&g_spread).zip(&levels.levels) {
             *x = (*x + step * g).clamp(0.0, l.weight);
         }
         true
     }
 }
 
-/// Depth-first branch and bound over households, bounded by the Lagrangian
-/// (assignment) relaxation of what is still open under fixed multipliers.
+/// Steps of the subgradient method at each node of the search, from its
+/// parent's multipliers.
+const NODE_STEPS: usize = 25;
+
+/// A set of pairs or households, one bit each.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Self {
+        Self(vec![0; n.div_ceil(64)])
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            (0..64)
+                .filter(move |b| bits >> b & 1 == 1)
+                .map(move |b| w * 64 + b)
+        })
+    }
+}
+
+/// A subtree of the search: the plans that use none of the `excluded`
+/// pairs and give every `forced` household one of its other pairs. Its
+/// `bound` holds for all of them (its parent's, until it is evaluated).
+struct Node {
+    bound: f64,
+    id: usize,
+    excluded: Bits,
+    forced: Bits,
+    multipliers: Multipliers,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Node {}
+
+impl PartialOrd for Node {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Node {
+    // A min-heap on the bound, ties by creation (deterministic).
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .bound
+            .total_cmp(&self.bound)
+            .then(other.id.cmp(&self.id))
+    }
+}
+
+/// A node's best subgradient step: the relaxation's plan, the reduced
+/// costs, the assignment's answer and the multipliers.
+type Best = (Vec<Option<usize>>, Vec<f64>, Answer, Multipliers);
+
+/// What evaluating a node gives.
+enum Evaluated {
+    /// No plan of the subtree beats the incumbent.
+    Pruned,
+    /// Two subtrees that together hold every plan of the node.
+    Branch(Box<[Node; 2]>),
+    /// Nothing left to branch on, and the bound does not prove the subtree:
+    /// its bound stays open.
+    Stuck(f64),
+}
+
+/// Best-first branch and bound over subtrees of plans, each bounded by the
+/// Lagrangian relaxation with its own multipliers (re-optimised from its
+/// parent's by a few subgradient steps).
+///
+/// A node is a set of plans: some pairs excluded, some households forced to
+/// take one of their remaining pairs. Its bound is the Lagrangian value of
+/// the assignment over the remaining pairs, a forced household's pairs made
+/// cheaper by a constant `M` that is added back (any plan of the subtree
+/// takes exactly one of them, so the shift is exact on the subtree and the
+/// bound valid for every M). Branching splits on one household and a set S
+/// of its pairs (those in a district, or in a building): take a pair of S,
+/// or none of S. After a node is evaluated, the dual slack of each pair
+/// (reduced-cost fixing) excludes the pairs no better plan of the subtree
+/// can use. Every plan is in exactly one open subtree, so the least open
+/// bound is a lower bound of the whole model.
 struct Search<'a> {
     model: &'a Model,
     districts: usize,
-    reduced: &'a [f64],
-    offset: f64,
-    order: Vec<usize>,
-    chosen: Vec<Option<usize>>,
-    usage: Usage,
+    levels: &'a Levels,
+    by_cost: &'a ByCost,
+    /// Households not pinned that have pairs: the assignment's rows.
+    rows: Vec<usize>,
+    pinned_unit: Vec<bool>,
+    improve_rounds: usize,
     upper: f64,
     best: Vec<Option<usize>>,
+    /// After [`Search::run`]: a lower bound of the model (the incumbent's
+    /// value when the search completed).
+    lower: f64,
     nodes: usize,
     max_nodes: usize,
     deadline: Option<Instant>,
-    aborted: bool,
     core: Core,
+    next_id: usize,
+    reduced: Vec<f64>,
 }
 
 impl<'a> Search<'a> {
     fn new(
         model: &'a Model,
         districts: usize,
-        reduced: &'a [f64],
-        offset: f64,
+        levels: &'a Levels,
+        by_cost: &'a ByCost,
         (upper, best): (f64, Vec<Option<usize>>),
         max_nodes: usize,
         budget: &Budget,
     ) -> Self {
-        let chosen = model.fixed.clone();
-        let usage = Usage::of(model, districts, &chosen);
-        // Households with the most at stake first.
-        let mut order: Vec<usize> = (0..model.by_household.len())
+        let mut pinned_unit = vec![false; model.unit_count];
+        for j in model.fixed.iter().flatten() {
+            pinned_unit[model.pairs[*j].unit.index()] = true;
+        }
+        let rows = (0..model.by_household.len())
             .filter(|&h| model.fixed[h].is_none() && !model.by_household[h].is_empty())
             .collect();
-        let stake = |h: usize| {
-            model.by_household[h]
-                .clone()
-                .map(|j| reduced[j])
-                .fold(0.0_f64, f64::min)
-        };
-        order.sort_unstable_by(|&a, &b| stake(a).total_cmp(&stake(b)).then(a.cmp(&b)));
         Self {
             model,
             districts,
-            reduced,
-            offset,
-            order,
-            chosen,
-            usage,
+            levels,
+            by_cost,
+            rows,
+            pinned_unit,
+            improve_rounds: budget.improve_rounds,
             upper,
             best,
+            lower: f64::NEG_INFINITY,
             nodes: 0,
             max_nodes,
             deadline: budget.deadline,
-            aborted: false,
             core: Core::new(model, budget.core_size, 20),
+            next_id: 0,
+            reduced: vec![0.0; model.pairs.len()],
         }
-    }
-
-    fn run(&mut self) {
-        self.dfs(0);
-    }
-
-    /// Lower bound of every completion of the households decided before `depth`.
-    fn bound(&mut self, depth: usize) -> f64 {
-        let model = self.model;
-        let open = self
-            .core
-            .solve(
-                model,
-                &self.order[depth..],
-                &self.usage.dwelling,
-                self.reduced,
-            )
-            .bound;
-        let decided: f64 = self.chosen.iter().flatten().map(|&j| self.reduced[j]).sum();
-        model.constant + self.offset + decided + open
     }
 
     fn prune_at(&self) -> f64 {
         self.upper - 1e-9 * self.upper.abs().max(1.0)
     }
 
-    fn dfs(&mut self, depth: usize) {
-        if self.aborted {
-            return;
+    fn node(&mut self, bound: f64, excluded: Bits, forced: Bits, m: &Multipliers) -> Node {
+        self.next_id += 1;
+        Node {
+            bound,
+            id: self.next_id,
+            excluded,
+            forced,
+            multipliers: m.clone(),
         }
-        self.nodes += 1;
-        if self.nodes > self.max_nodes
-            || (self.nodes.is_multiple_of(256)
-                && self.deadline.is_some_and(|d| Instant::now() >= d))
-        {
-            self.aborted = true;
-            return;
-        }
-        if depth == self.order.len() {
-            let v = objective_of(self.model, self.districts, &self.chosen);
-            if v < self.upper - 1e-9 {
-                self.upper = v;
-                self.best.clone_from(&self.chosen);
+    }
+
+    /// Explores from the root (bound `root_bound` under `root`'s multipliers)
+    /// until every subtree is pruned or the budget is spent; sets `lower`.
+    fn run(&mut self, root_bound: f64, root: &Multipliers) {
+        let mut open = std::collections::BinaryHeap::new();
+        let pairs = self.model.pairs.len();
+        let households = self.model.by_household.len();
+        let first = self.node(root_bound, Bits::new(pairs), Bits::new(households), root);
+        open.push(first);
+        // Bounds of subtrees left unproven (nothing to branch on).
+        let mut stuck = f64::INFINITY;
+        while let Some(node) = open.pop() {
+            if node.bound >= self.prune_at() {
+                // Best first: every open subtree is at least as dear.
+                open.clear();
+                break;
             }
-            return;
-        }
-        let h = self.order[depth];
-        let mut children: Vec<usize> = self.model.by_household[h]
-            .clone()
-            .filter(|&j| self.usage.fits(self.model, j))
-            .collect();
-        children
-            .sort_unstable_by(|&a, &b| self.reduced[a].total_cmp(&self.reduced[b]).then(a.cmp(&b)));
-        for j in children {
-            self.usage.add(self.model, j);
-            self.chosen[h] = Some(j);
-            if self.bound(depth + 1) < self.prune_at() {
-                self.dfs(depth + 1);
-            }
-            self.usage.remove(self.model, j);
-            self.chosen[h] = None;
-            if self.aborted {
+            let out_of_time = self.deadline.is_some_and(|d| Instant::now() >= d);
+            if self.nodes >= self.max_nodes || out_of_time {
+                self.lower = node.bound.min(stuck).min(self.upper);
                 return;
             }
+            self.nodes += 1;
+            match self.evaluate(node) {
+                Evaluated::Pruned => {}
+                Evaluated::Branch(children) => {
+                    let [a, b] = *children;
+                    open.push(a);
+                    open.push(b);
+                }
+                Evaluated::Stuck(bound) => stuck = stuck.min(bound),
+            }
         }
-        if self.bound(depth + 1) < self.prune_at() {
-            self.dfs(depth + 1);
+        self.lower = stuck.min(self.upper);
+    }
+
+    /// Re-optimises the node's multipliers, tries its relaxation's plan as
+    /// an incumbent, fixes pairs by their dual slack, and branches.
+    #[allow(clippy::too_many_lines)]
+    fn evaluate(&mut self, node: Node) -> Evaluated {
+        let model = self.model;
+        let Node {
+            bound: parent_bound,
+            mut excluded,
+            mut forced,
+            multipliers: mut m,
+            ..
+        } = node;
+        let open = |excluded: &Bits, j: usize| {
+            !excluded.get(j) && !self.pinned_unit[model.pairs[j].unit.index()]
+        };
+        let forced_rows: Vec<usize> = forced.ones().collect();
+        // A household forced to take a pair must have one left.
+        for &h in &forced_rows {
+            if !model.by_household[h].clone().any(|j| open(&excluded, j)) {
+                return Evaluated::Pruned;
+            }
+        }
+        let shift = 1e3 * (1.0 + self.upper.abs());
+        let mut best_value = f64::NEG_INFINITY;
+        // The best step's plan, reduced costs, assignment duals and multipliers.
+        let mut best: Option<Best> = None;
+        let mut theta = 1.0;
+        let mut since = 0;
+        let mut reduced = std::mem::take(&mut self.reduced);
+        for _ in 0..NODE_STEPS {
+            m.reduced_costs(model, self.levels, &mut reduced);
+            let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
+            for j in excluded.ones() {
+                reduced[j] = f64::INFINITY;
+            }
+            for &h in &forced_rows {
+                for j in model.by_household[h].clone() {
+                    reduced[j] -= shift;
+                }
+            }
+            let answer = self
+                .core
+                .solve(model, &self.rows, &self.pinned_unit, &reduced);
+            let value = model.constant
+                + answer.bound
+                + pinned
+                + m.offset(model, self.levels)
+                + shift * forced_rows.len() as f64;
+            let mut choice = model.fixed.clone();
+            for (row, j) in answer.choice.iter().enumerate() {
+                choice[self.rows[row]] = *j;
+            }
+            let improved = value > best_value;
+            let gap = (self.upper - value).max(1e-6);
+            if improved {
+                best_value = value;
+                since = 0;
+            } else {
+                since += 1;
+                if since >= 3 {
+                    theta /= 2.0;
+                    since = 0;
+                }
+            }
+            let moved = m.step(model, self.levels, &choice, theta * gap);
+            if improved {
+                best = Some((choice, reduced.clone(), answer, m.clone()));
+            }
+            if best_value >= self.prune_at() || !moved {
+                break;
+            }
+        }
+        self.reduced = reduced;
+        let bound = parent_bound.max(best_value);
+        let Some((choice, reduced, answer, multipliers)) = best else {
+            return Evaluated::Stuck(bound);
+        };
+        // The relaxation's plan made lawful: a new incumbent?
+        let mut candidate = repair(model, self.districts, &choice, &reduced);
+        improve(
+            model,
+            self.districts,
+            self.by_cost,
+            self.improve_rounds,
+            &mut candidate,
+        );
+        let v = objective_of(model, self.districts, &candidate);
+        if v < self.upper - 1e-9 {
+            self.upper = v;
+            self.best = candidate;
+        }
+        let prune_at = self.prune_at();
+        if bound >= prune_at {
+            return Evaluated::Pruned;
+        }
+        // Reduced-cost fixing: a plan of the subtree that uses pair j (or
+        // leaves row h without a home) has a Lagrangian value of at least
+        // `best_value` + the pair's dual slack (+ −row_dual), see [`Answer`].
+        for (i, &h) in self.rows.iter().enumerate() {
+            let row = answer.row_dual[i];
+            for j in model.by_household[h].clone() {
+                if !open(&excluded, j) {
+                    continue;
+                }
+                let slack = reduced[j] - answer.prices[model.pairs[j].unit.index()] - row;
+                if best_value + slack >= prune_at {
+                    excluded.set(j);
+                }
+            }
+            if best_value - row >= prune_at && !forced.get(h) {
+                forced.set(h);
+            }
+        }
+        // What to branch on: the relaxation's plan breaks a district cap,
+        // then a building cap; else a household it places, else one it
+        // leaves out that could have a home.
+        let mut persons = vec![0u32; self.districts];
+        let mut in_building = vec![0u32; model.buildings.len()];
+        for j in choice.iter().flatten() {
+            let p = &model.pairs[*j];
+            in_building[p.building] += 1;
+            if let Some(d) = p.district {
+                persons[d.index()] += p.persons;
+            }
+        }
+        let useful = |h: usize, inside: &dyn Fn(usize) -> bool| {
+            let (mut yes, mut no) = (false, false);
+            for j in model.by_household[h].clone() {
+                if open(&excluded, j) {
+                    if inside(j) {
+                        yes = true;
+                    } else {
+                        no = true;
+                    }
+                }
+            }
+            yes && (no || !forced.get(h))
+        };
+        // (household, the set's district or building, priority)
+        let mut pick: Option<(usize, Set, (u32, u32))> = None;
+        let consider = |pick: &mut Option<(usize, Set, (u32, u32))>, h, set, key: (u32, u32)| {
+            if pick
+                .as_ref()
+                .is_none_or(|(ph, _, pk)| key.cmp(pk).then(ph.cmp(&h)).is_gt())
+            {
+                *pick = Some((h, set, key));
+            }
+        };
+        for &h in &self.rows {
+            let Some(j) = choice[h] else { continue };
+            let p = &model.pairs[j];
+            if let Some(d) = p.district {
+                let cap = model.district_cap[d.index()];
+                if cap != u32::MAX && persons[d.index()] > cap {
+                    let set = Set::District(d.index());
+                    if useful(h, &|k| set.holds(model, k)) {
+                        consider(&mut pick, h, set, (3, p.persons));
+                    }
+                }
+            }
+            if in_building[p.building] > model.building_cap {
+                let set = Set::Building(p.building);
+                if useful(h, &|k| set.holds(model, k)) {
+                    consider(&mut pick, h, set, (2, p.persons));
+                }
+            }
+            let set = p
+                .district
+                .map_or(Set::Building(p.building), |d| Set::District(d.index()));
+            if useful(h, &|k| set.holds(model, k)) {
+                consider(&mut pick, h, set, (1, p.persons));
+            }
+        }
+        if pick.is_none() {
+            for &h in &self.rows {
+                if choice[h].is_some() {
+                    continue;
+                }
+                let cheapest = model.by_household[h]
+                    .clone()
+                    .filter(|&j| open(&excluded, j))
+                    .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
+                if let Some(j) = cheapest {
+                    let p = &model.pairs[j];
+                    let set = p
+                        .district
+                        .map_or(Set::Building(p.building), |d| Set::District(d.index()));
+                    consider(&mut pick, h, set, (0, p.persons));
+                }
+            }
+        }
+        let Some((h, set, _)) = pick else {
+            return self.terminal(bound, &excluded, &forced_rows, &choice, &multipliers);
+        };
+        let mut take = excluded.clone();
+        let mut take_forced = forced.clone();
+        take_forced.set(h);
+        let mut leave = excluded;
+        for j in model.by_household[h].clone() {
+            if set.holds(model, j) {
+                leave.set(j);
+            } else {
+                take.set(j);
+            }
+        }
+        let a = self.node(bound, take, take_forced, &multipliers);
+        let b = self.node(bound, leave, forced, &multipliers);
+        Evaluated::Branch(Box::new([a, b]))
+    }
+
+    /// A node with nothing left to branch on on the districts: every
+    /// household of its plans is forced into one district or has no pair
+    /// left, so the persons per district are the same in all of them. The
+    /// spread penalty is then a constant, and the multipliers that price it
+    /// exactly are known: λ = 0, μ_k = w_k where the persons exceed level k's
+    /// threshold, else 0. One assignment under them (keeping β) bounds the
+    /// node; if its plan keeps the building caps, it is the node's optimum.
+    /// If it breaks one, the node branches on that building.
+    fn terminal(
+        &mut self,
+        bound: f64,
+        excluded: &Bits,
+        forced_rows: &[usize],
+        choice: &[Option<usize>],
+        multipliers: &Multipliers,
+    ) -> Evaluated {
+        let model = self.model;
+        let mut persons = vec![0u32; self.districts];
+        for j in choice.iter().flatten() {
+            if let Some(d) = model.pairs[*j].district {
+                persons[d.index()] += model.pairs[*j].persons;
+            }
+        }
+        if persons
+            .iter()
+            .zip(&model.district_cap)
+            .any(|(&p, &cap)| cap != u32::MAX && p > cap)
+        {
+            // Every plan of the node breaks a district cap.
+            return Evaluated::Pruned;
+        }
+        let mut m = multipliers.clone();
+        m.lambda.iter_mut().for_each(|l| *l = 0.0);
+        for (x, l) in m.mu.iter_mut().zip(&self.levels.levels) {
+            *x = if f64::from(persons[l.district.index()]) > l.threshold {
+                l.weight
+            } else {
+                0.0
+            };
+        }
+        let mut reduced = std::mem::take(&mut self.reduced);
+        m.reduced_costs(model, self.levels, &mut reduced);
+        let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
+        for j in excluded.ones() {
+            reduced[j] = f64::INFINITY;
+        }
+        let shift = 1e3 * (1.0 + self.upper.abs());
+        for &h in forced_rows {
+            for j in model.by_household[h].clone() {
+                reduced[j] -= shift;
+            }
+        }
+        let answer = self
+            .core
+            .solve(model, &self.rows, &self.pinned_unit, &reduced);
+        self.reduced = reduced;
+        let value = model.constant
+            + answer.bound
+            + pinned
+            + m.offset(model, self.levels)
+            + shift * forced_rows.len() as f64;
+        let bound = bound.max(value);
+        let mut exact = model.fixed.clone();
+        for (row, j) in answer.choice.iter().enumerate() {
+            exact[self.rows[row]] = *j;
+        }
+        let mut usage = Usage::of(model, self.districts, &model.fixed);
+        let mut lawful = true;
+        for (h, j) in exact.iter().enumerate() {
+            let Some(j) = *j else { continue };
+            if model.fixed[h].is_some() {
+                continue;
+            }
+            if !usage.fits(model, j) {
+                lawful = false;
+            }
+            usage.add(model, j);
+        }
+        if lawful {
+            let v = objective_of(model, self.districts, &exact);
+            if v < self.upper - 1e-9 {
+                self.upper = v;
+                self.best.clone_from(&exact);
+            }
+        }
+        if bound >= self.prune_at() {
+            return Evaluated::Pruned;
+        }
+        // A building over its cap: split a household of it on the building.
+        for &h in &self.rows {
+            let Some(j) = exact[h] else { continue };
+            let b = model.pairs[j].building;
+            if usage.building[b] <= model.building_cap {
+                continue;
+            }
+            let (mut inside, mut outside) = (false, false);
+            for k in model.by_household[h].clone() {
+                if !excluded.get(k) && !self.pinned_unit[model.pairs[k].unit.index()] {
+                    if model.pairs[k].building == b {
+                        inside = true;
+                    } else {
+                        outside = true;
+                    }
+                }
+            }
+            if inside && outside {
+                let mut take = excluded.clone();
+                let mut leave = excluded.clone();
+                for k in model.by_household[h].clone() {
+                    if model.pairs[k].building == b {
+                        leave.set(k);
+                    } else {
+                        take.set(k);
+                    }
+                }
+                let mut forced = Bits::new(model.by_household.len());
+                for &f in forced_rows {
+                    forced.set(f);
+                }
+                let a = self.node(bound, take, forced.clone(), &m);
+                let b = self.node(bound, leave, forced, &m);
+                return Evaluated::Branch(Box::new([a, b]));
+            }
+        }
+        Evaluated::Stuck(bound)
+    }
+}
+
+/// The pairs of a household a branch splits on.
+#[derive(Clone, Copy)]
+enum Set {
+    District(usize),
+    Building(usize),
+}
+
+impl Set {
+    fn holds(self, model: &Model, j: usize) -> bool {
+        let p = &model.pairs[j];
+        match self {
+            Set::District(d) => p.district.is_some_and(|x| x.index() == d),
+            Set::Building(b) => p.building == b,
         }
     }
 }
@@ -781,6 +1266,12 @@ struct Answer {
     /// A lower bound on the cheapest assignment of the rows over *all* their
     /// pairs (equal to it when pricing found nothing the core missed).
     bound: f64,
+    /// The dual prices behind `bound`: per dwelling (`p_u ≤ 0`) and per row
+    /// (`min(0, min_j (r_j − p_u(j)))` over the row's open pairs). Every open
+    /// pair's dual slack `r_j − p_u − row` is ≥ 0, and any assignment using
+    /// pair j costs at least `bound` + its slack (see [`Search`]).
+    prices: Vec<f64>,
+    row_dual: Vec<f64>,
 }
 
 /// The assignment subproblem — households (rows) to free dwellings by
@@ -878,6 +1369,7 @@ impl Core {
             let price = |j: usize| reduced[j] - solved.prices[model.pairs[j].unit.index()];
             // Price every pair of every row against the core's prices.
             let mut bound = solved.prices.iter().sum::<f64>();
+            let mut row_dual = Vec::with_capacity(rows.len());
             let mut missed = false;
             for (i, &h) in rows.iter().enumerate() {
                 let core_dual = (self.matrix.starts[i]..self.matrix.starts[i + 1])
@@ -891,6 +1383,7 @@ impl Core {
                     .map(price)
                     .fold(0.0_f64, f64::min);
                 bound += full;
+                row_dual.push(full);
                 let tolerance = 1e-9 * core_dual.abs().max(1.0);
                 if full < core_dual - tolerance {
                     missed = true;
@@ -918,7 +1411,12 @@ impl Core {
                     .iter()
                     .map(|e| e.map(|e| self.edge_pair[e]))
                     .collect();
-                return Answer { choice, bound };
+                return Answer {
+                    choice,
+                    bound,
+                    prices: solved.prices,
+                    row_dual,
+                };
             }
         }
     }

@@ -911,3 +911,47 @@ fn the_engine_finds_the_brute_force_optimum_on_small_random_instances() {
         lines.join("\n")
     );
 }
+
+/// Size s is proven optimal: generated scenarios of seeds 1–3 report gap 0,
+/// a bound equal to the objective, and the optimum HiGHS 1.16 proves on the
+/// exported model (`export-model`, default options), a lawful plan each.
+#[test]
+fn generated_s_scenarios_are_proven_optimal() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (seed, optimum) in [
+        (1, -129_676.089_841),
+        (2, -69_797.067_128),
+        (3, -94_503.602_686),
+    ] {
+        let dir = tmp.path().join(format!("s{seed}"));
+        let o = bin()
+            .args([
+                "generate",
+                "--size",
+                "s",
+                "--seed",
+                &seed.to_string(),
+                "--out",
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let scenario = dir.join("scenario.toml");
+        let out = dir.join("out");
+        let o = run_plan(&scenario, &out);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let (objective, bound, gap) = quality(&out);
+        let (objective, bound, gap) = (objective.unwrap(), bound.unwrap(), gap.unwrap());
+        assert!(
+            close(objective, optimum, 1e-9),
+            "s-{seed}: objective {objective} ≠ the proven optimum {optimum}"
+        );
+        assert!(
+            gap == 0.0 && close(bound, objective, 1e-9),
+            "s-{seed}: not proven optimal: bound {bound}, gap {gap}"
+        );
+        let violations = checker::check_plan(&scenario, &out);
+        assert!(violations.is_empty(), "s-{seed}: {violations:?}");
+    }
+}
