@@ -168,27 +168,64 @@ impl Candidates {
 #[must_use]
 pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Candidates {
     let max = scenario.rules.max_travel_min;
-    // Units within reach, per language school (`None`: the nearest one).
-    let mut reach: HashMap<Option<PlaceId>, Vec<UnitId>> = HashMap::new();
+    // Units within reach, per language school (`None`: the nearest one):
+    // the dwellings in unit order, the temporary sites in the order every
+    // strategy tries them (Herning's: municipal building, private lease,
+    // container; then nearest to the school, then id), which depends on the
+    // school only, so each household's sites come out in that order.
+    let mut reach: HashMap<Option<PlaceId>, Reach> = HashMap::new();
     for h in &inputs.households {
         reach.entry(h.language_school).or_insert_with(|| {
             // With no school at all the travel rule cannot apply.
-            travel
+            let units = travel
                 .within(h.language_school, max)
-                .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect())
+                .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect());
+            let (permanent, mut temporary): (Vec<UnitId>, Vec<UnitId>) = units
+                .into_iter()
+                .partition(|&u| inputs.unit(u).tenure == Tenure::Permanent);
+            let key = |u: UnitId| {
+                (
+                    inputs.unit(u).kind.temporary_rank(),
+                    travel
+                        .school_minutes_from(h.language_school, u)
+                        .unwrap_or(0.0),
+                    u,
+                )
+            };
+            temporary.sort_by(|&a, &b| {
+                key(a)
+                    .partial_cmp(&key(b))
+                    .expect("travel minutes are finite")
+            });
+            Reach {
+                permanent,
+                temporary,
+            }
         });
     }
+    let counts = inputs
+        .units
+        .iter()
+        .fold((0u32, 0u32), |(p, t), u| match u.tenure {
+            Tenure::Permanent => (p + 1, t),
+            Tenure::Temporary => (p, t + 1),
+        });
     // In parallel (rayon); collected in household order, so deterministic.
     let mut households: Vec<HouseholdCandidates> = inputs
         .households
         .par_iter()
         .map(|h| {
-            let mut c =
-                household_candidates(inputs, scenario, travel, &reach[&h.language_school], h);
-            // Temporary sites in Herning's order (municipal building, private
-            // lease, container), then nearest to the school, then id: the
-            // order in which every strategy tries them.
-            c.temporary.sort_unstable_by(|a, b| {
+            let mut c = household_candidates(
+                inputs,
+                scenario,
+                travel,
+                &reach[&h.language_school],
+                counts,
+                h,
+            );
+            // A pin may have added a site at the end: the same order again
+            // (already sorted otherwise, which the sort sees at once).
+            c.temporary.sort_by(|a, b| {
                 let key = |o: &TemporaryOption| {
                     (
                         inputs.unit(o.unit).kind.temporary_rank(),
@@ -205,6 +242,14 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
         .collect();
     refuse_conflicting_pins(inputs, scenario, &mut households);
     Candidates { households }
+}
+
+/// The units within travel reach of one language school.
+struct Reach {
+    /// Dwellings, in unit order.
+    permanent: Vec<UnitId>,
+    /// Temporary sites, in the order every strategy tries them.
+    temporary: Vec<UnitId>,
 }
 
 /// Pins must hold together: two pins to one dwelling, or pins that together
@@ -302,38 +347,26 @@ fn household_candidates(
     inputs: &Inputs,
     scenario: &Scenario,
     travel: &TravelTimes,
-    in_reach: &[UnitId],
+    in_reach: &Reach,
+    (n_perm, n_temp): (u32, u32),
     h: &Household,
 ) -> HouseholdCandidates {
     let mut out = HouseholdCandidates {
         arrival: h.arrival.max(0),
         ..HouseholdCandidates::default()
     };
-    let (n_perm, n_temp) = inputs
-        .units
-        .iter()
-        .fold((0u32, 0u32), |(p, t), u| match u.tenure {
-            Tenure::Permanent => (p + 1, t),
-            Tenure::Temporary => (p, t + 1),
-        });
-    let (mut perm_seen, mut temp_seen) = (0u32, 0u32);
-    for &uid in in_reach {
-        let u = inputs.unit(uid);
-        match u.tenure {
-            Tenure::Permanent => {
-                perm_seen += 1;
-                match check_permanent(inputs, scenario, travel, h, out.arrival, u) {
-                    Ok(option) => out.permanent.push(option),
-                    Err(r) => *out.permanent_excluded.entry(r).or_default() += 1,
-                }
-            }
-            Tenure::Temporary => {
-                temp_seen += 1;
-                match check_temporary(inputs, scenario, travel, h, out.arrival, u) {
-                    Ok(option) => out.temporary.push(option),
-                    Err(r) => *out.temporary_excluded.entry(r).or_default() += 1,
-                }
-            }
+    let perm_seen = crate::ids::to_u32(in_reach.permanent.len());
+    let temp_seen = crate::ids::to_u32(in_reach.temporary.len());
+    for &uid in &in_reach.permanent {
+        match check_permanent(inputs, scenario, travel, h, out.arrival, inputs.unit(uid)) {
+            Ok(option) => out.permanent.push(option),
+            Err(r) => *out.permanent_excluded.entry(r).or_default() += 1,
+        }
+    }
+    for &uid in &in_reach.temporary {
+        match check_temporary(inputs, scenario, travel, h, out.arrival, inputs.unit(uid)) {
+            Ok(option) => out.temporary.push(option),
+            Err(r) => *out.temporary_excluded.entry(r).or_default() += 1,
         }
     }
     if n_perm > perm_seen {

@@ -174,7 +174,17 @@ impl TravelTimes {
     /// is no language school at all.
     #[must_use]
     pub fn school_minutes(&self, household: &Household, unit: UnitId) -> Option<f64> {
-        match household.language_school {
+        self.school_minutes_from(household.language_school, unit)
+    }
+
+    /// [`Self::school_minutes`] for any household with this `language_school`.
+    #[must_use]
+    pub fn school_minutes_from(
+        &self,
+        language_school: Option<PlaceId>,
+        unit: UnitId,
+    ) -> Option<f64> {
+        match language_school {
             Some(s) => self.minutes(s, unit),
             None => self.nearest[unit.index()],
         }

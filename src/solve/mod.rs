@@ -104,7 +104,10 @@ struct State<'a> {
     district_persons: Vec<u32>,
     /// Most persons each district may receive (the model's caps).
     district_capacity: Vec<u32>,
-    building_households: HashMap<&'a str, u32>,
+    /// Newcomer households per building, by [`State::building_of`].
+    building_households: Vec<u32>,
+    /// Each unit's building, numbered in order of first appearance.
+    building_of: Vec<usize>,
     /// Persons per day in each temporary site.
     load: HashMap<UnitId, Vec<u32>>,
 }
@@ -128,7 +131,18 @@ impl<'a> State<'a> {
                     )
                 })
                 .collect(),
-            building_households: HashMap::new(),
+            building_households: vec![0; inputs.units.len()],
+            building_of: {
+                let mut index: HashMap<&str, usize> = HashMap::new();
+                inputs
+                    .units
+                    .iter()
+                    .map(|u| {
+                        let next = index.len();
+                        *index.entry(u.building.as_str()).or_insert(next)
+                    })
+                    .collect()
+            },
             load: HashMap::new(),
         }
     }
@@ -150,11 +164,7 @@ impl<'a> State<'a> {
         {
             return Err(Reason::DistrictCap);
         }
-        let in_building = self
-            .building_households
-            .get(u.building.as_str())
-            .copied()
-            .unwrap_or(0);
+        let in_building = self.building_households[self.building_of[u.id.index()]];
         if in_building >= self.scenario.rules.max_households_per_building {
             return Err(Reason::BuildingCap);
         }
@@ -168,9 +178,7 @@ impl<'a> State<'a> {
         if let Some(d) = u.district {
             self.district_persons[d.index()] -= persons;
         }
-        if let Some(n) = self.building_households.get_mut(u.building.as_str()) {
-            *n -= 1;
-        }
+        self.building_households[self.building_of[unit.index()]] -= 1;
     }
 
     fn take_permanent(&mut self, unit: UnitId, persons: u32) {
@@ -179,10 +187,7 @@ impl<'a> State<'a> {
         if let Some(d) = u.district {
             self.district_persons[d.index()] += persons;
         }
-        *self
-            .building_households
-            .entry(u.building.as_str())
-            .or_default() += 1;
+        self.building_households[self.building_of[unit.index()]] += 1;
     }
 
     /// Whether the site holds the household on every day of `from..to`.
