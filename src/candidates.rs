@@ -183,15 +183,8 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
             let (permanent, mut temporary): (Vec<UnitId>, Vec<UnitId>) = units
                 .into_iter()
                 .partition(|&u| inputs.unit(u).tenure == Tenure::Permanent);
-            let key = |u: UnitId| {
-                (
-                    inputs.unit(u).kind.temporary_rank(),
-                    travel
-                        .school_minutes_from(h.language_school, u)
-                        .unwrap_or(0.0),
-                    u,
-                )
-            };
+            let key =
+                |u: UnitId| site_order(inputs, u, travel.school_minutes_from(h.language_school, u));
             temporary.sort_by(|&a, &b| {
                 key(a)
                     .partial_cmp(&key(b))
@@ -226,13 +219,7 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
             // A pin may have added a site at the end: the same order again
             // (already sorted otherwise, which the sort sees at once).
             c.temporary.sort_by(|a, b| {
-                let key = |o: &TemporaryOption| {
-                    (
-                        inputs.unit(o.unit).kind.temporary_rank(),
-                        o.travel_min.unwrap_or(0.0),
-                        o.unit,
-                    )
-                };
+                let key = |o: &TemporaryOption| site_order(inputs, o.unit, o.travel_min);
                 key(a)
                     .partial_cmp(&key(b))
                     .expect("travel minutes are finite")
@@ -242,6 +229,17 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
         .collect();
     refuse_conflicting_pins(inputs, scenario, &mut households);
     Candidates { households }
+}
+
+/// Where a temporary site stands in the order every strategy tries them:
+/// Herning's (municipal building, private lease, container), then nearest
+/// to the school, then id.
+fn site_order(inputs: &Inputs, unit: UnitId, school_minutes: Option<f64>) -> (u8, f64, UnitId) {
+    (
+        inputs.unit(unit).kind.temporary_rank(),
+        school_minutes.unwrap_or(0.0),
+        unit,
+    )
 }
 
 /// The units within travel reach of one language school.
