@@ -356,7 +356,7 @@ fn household_candidates(
     let perm_seen = crate::ids::to_u32(in_reach.permanent.len());
     let temp_seen = crate::ids::to_u32(in_reach.temporary.len());
     for &uid in &in_reach.permanent {
-        match check_permanent(inputs, scenario, travel, h, out.arrival, inputs.unit(uid)) {
+        match permanent_option_from(inputs, scenario, travel, h, out.arrival, inputs.unit(uid)) {
             Ok(option) => out.permanent.push(option),
             Err(r) => *out.permanent_excluded.entry(r).or_default() += 1,
         }
@@ -394,7 +394,7 @@ fn pin_unit(
     let u = inputs.unit(pin);
     let verdict = match u.tenure {
         Tenure::Permanent => {
-            check_permanent(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
+            permanent_option_from(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
         }
         Tenure::Temporary => {
             check_temporary(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
@@ -463,7 +463,7 @@ fn pin_district(
             .iter()
             .filter(|u| u.tenure == Tenure::Permanent && u.district == Some(d))
         {
-            if let Err(r) = check_permanent(inputs, scenario, travel, h, out.arrival, u) {
+            if let Err(r) = permanent_option_from(inputs, scenario, travel, h, out.arrival, u) {
                 *counts.entry(r).or_default() += 1;
             }
         }
@@ -487,23 +487,11 @@ pub fn static_verdict(
     u: &Unit,
 ) -> Result<(), Reason> {
     match u.tenure {
-        Tenure::Permanent => check_permanent(inputs, scenario, travel, h, arrival, u).map(|_| ()),
+        Tenure::Permanent => {
+            permanent_option_from(inputs, scenario, travel, h, arrival, u).map(|_| ())
+        }
         Tenure::Temporary => check_temporary(inputs, scenario, travel, h, arrival, u).map(|_| ()),
     }
-}
-
-/// The permanent option of a unit for a household that can move in no
-/// earlier than `arrival`, or the first static rule that refuses it (the
-/// rolling simulation scores homes at the day they were really moved into).
-pub fn permanent_option_from(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    arrival: Day,
-    u: &Unit,
-) -> Result<PermanentOption, Reason> {
-    check_permanent(inputs, scenario, travel, h, arrival, u)
 }
 
 /// Which rules a forced pin may pass over.
@@ -677,7 +665,10 @@ fn work_travel_ok(
     }
 }
 
-fn check_permanent(
+/// The permanent option of a unit for a household that can move in no
+/// earlier than `arrival`, or the first static rule that refuses it (the
+/// rolling simulation scores homes at the day they were really moved into).
+pub fn permanent_option_from(
     inputs: &Inputs,
     scenario: &Scenario,
     travel: &TravelTimes,

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::{Order, Plan, State, Strategy, allocate};
-use crate::candidates::{Candidates, PermanentOption};
+use crate::candidates::Candidates;
 use crate::ids::UnitId;
 use crate::model::{Day, Inputs};
 use crate::scenario::Scenario;
@@ -66,11 +66,16 @@ pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> V
     // already seen. The state only fills up (nothing is released here), so
     // an option seen on an earlier day that was not taken then never fits
     // later: each day only the options that became possible since are tried.
-    let mut by_move_in: Vec<Vec<&PermanentOption>> = vec![Vec::new(); inputs.households.len()];
+    // (Indices into the household's options, freed once it has a home.)
+    let mut by_move_in: Vec<Vec<u32>> = vec![Vec::new(); inputs.households.len()];
     for &i in &queue {
+        let permanent = &candidates.households[i].permanent;
         let options = &mut by_move_in[i];
-        options.extend(candidates.households[i].permanent.iter());
-        options.sort_by_key(|o| (o.move_in, o.unit));
+        options.extend(0..crate::ids::to_u32(permanent.len()));
+        options.sort_by_key(|&k| {
+            let o = &permanent[k as usize];
+            (o.move_in, o.unit)
+        });
     }
     let mut seen = vec![0usize; inputs.households.len()];
     for day in events {
@@ -80,18 +85,21 @@ pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> V
                 continue;
             }
             let persons = inputs.households[i].final_in(horizon).persons();
+            let option = |k: u32| &c.permanent[k as usize];
             let options = &by_move_in[i];
             let from = seen[i];
-            let to = from + options[from..].partition_point(|o| o.move_in <= day);
+            let to = from + options[from..].partition_point(|&k| option(k).move_in <= day);
             seen[i] = to;
             // The first fitting flat: by availability, then id.
             if let Some(o) = options[from..to]
                 .iter()
+                .map(|&k| option(k))
                 .filter(|o| state.permanent_ok(o, persons).is_ok())
                 .min_by_key(|o| (inputs.unit(o.unit).available_from, o.unit))
             {
                 state.take_permanent(o.unit, persons);
                 picks[i] = Some(o.unit);
+                by_move_in[i] = Vec::new();
             }
         }
     }
