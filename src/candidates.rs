@@ -11,6 +11,7 @@
 //! radius of the straight-line fallback.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -134,10 +135,19 @@ pub struct HouseholdCandidates {
     /// Arrival day, at least day 0.
     pub arrival: Day,
     pub permanent: Vec<PermanentOption>,
-    /// In the order every strategy tries them (see [`build`]).
-    pub temporary: Vec<TemporaryOption>,
+    /// In the order every strategy tries them (see [`build`]). Shared by
+    /// the households of one profile, so it may also hold sites whose
+    /// `available_until` lies before this household's arrival: no stay fits
+    /// in those ([`crate::solve::site_fits`]), and `temporary_lawful` leaves
+    /// them out.
+    pub temporary: Arc<Vec<TemporaryOption>>,
+    /// How many temporary sites the household may lawfully get.
+    pub temporary_lawful: u32,
     /// How many permanent dwellings each rule excluded (first failing rule).
     pub permanent_excluded: BTreeMap<Reason, u32>,
+    /// Lawful dwellings left out of `permanent` by the shortlist of a very
+    /// large scenario ([`Shortlist`]); 0 otherwise.
+    pub unlisted: u32,
     /// How many temporary sites each rule excluded.
     pub temporary_excluded: BTreeMap<Reason, u32>,
     /// The pinned unit's verdict: `Err` names the rule that refuses it. A
@@ -154,6 +164,9 @@ pub struct HouseholdCandidates {
 #[derive(Debug, Clone)]
 pub struct Candidates {
     pub households: Vec<HouseholdCandidates>,
+    /// Set when each household keeps only a shortlist of its lawful
+    /// dwellings (a very large scenario).
+    pub shortlist: Option<Shortlist>,
 }
 
 impl Candidates {
@@ -173,6 +186,7 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
     // strategy tries them (Herning's: municipal building, private lease,
     // container; then nearest to the school, then id), which depends on the
     // school only, so each household's sites come out in that order.
+    let horizon = scenario.horizon_days;
     let mut reach: HashMap<Option<PlaceId>, Reach> = HashMap::new();
     for h in &inputs.households {
         reach.entry(h.language_school).or_insert_with(|| {
@@ -190,9 +204,31 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
                     .partial_cmp(&key(b))
                     .expect("travel minutes are finite")
             });
+            // The first two rules do not depend on the household (one that
+            // arrives within the horizon): checked once per school.
+            let seen = crate::ids::to_u32(permanent.len());
+            let mut excluded: BTreeMap<Reason, u32> = BTreeMap::new();
+            let permanent = permanent
+                .into_iter()
+                .filter(|&u| match check_unit(inputs, scenario, inputs.unit(u)) {
+                    Ok(()) => true,
+                    Err(r) => {
+                        *excluded.entry(r).or_default() += 1;
+                        false
+                    }
+                })
+                .collect();
+            let mut expiring: Vec<(Day, UnitId)> = temporary
+                .iter()
+                .filter_map(|&u| inputs.unit(u).available_until.map(|until| (until, u)))
+                .collect();
+            expiring.sort_unstable();
             Reach {
                 permanent,
+                seen,
+                excluded,
                 temporary,
+                expiring,
             }
         });
     }
@@ -203,32 +239,168 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
             Tenure::Permanent => (p + 1, t),
             Tenure::Temporary => (p, t + 1),
         });
+    // The next rules depend on the household's profile, not on its arrival:
+    // checked once per profile (in parallel, rayon), then per household only
+    // what its move-in day changes.
+    let mut profiles: HashMap<Profile, &Household> = HashMap::new();
+    for h in &inputs.households {
+        profiles.entry(Profile::of(h, horizon)).or_insert(h);
+    }
+    let verdicts: HashMap<Profile, ProfileVerdicts> = profiles
+        .into_par_iter()
+        .map(|(profile, h)| {
+            let verdicts = profile_verdicts(
+                inputs,
+                scenario,
+                travel,
+                &reach[&h.language_school].permanent,
+                h,
+            );
+            (profile, verdicts)
+        })
+        .collect();
+    let mut site_profiles: HashMap<SiteProfile, &Household> = HashMap::new();
+    for h in &inputs.households {
+        site_profiles.entry(SiteProfile::of(h)).or_insert(h);
+    }
+    let site_verdicts: HashMap<SiteProfile, SiteVerdicts> = site_profiles
+        .into_par_iter()
+        .map(|(profile, h)| {
+            let verdicts = site_verdicts(inputs, scenario, travel, &reach[&h.language_school], h);
+            (profile, verdicts)
+        })
+        .collect();
+    let passing: usize = inputs
+        .households
+        .iter()
+        .map(|h| verdicts[&Profile::of(h, horizon)].entries.len())
+        .sum();
+    let shortlist = Shortlist::for_pairs(passing);
     // In parallel (rayon); collected in household order, so deterministic.
     let mut households: Vec<HouseholdCandidates> = inputs
         .households
         .par_iter()
         .map(|h| {
-            let mut c = household_candidates(
+            household_candidates(
                 inputs,
                 scenario,
                 travel,
-                &reach[&h.language_school],
+                Shared {
+                    reach: &reach[&h.language_school],
+                    verdicts: &verdicts[&Profile::of(h, horizon)],
+                    sites: &site_verdicts[&SiteProfile::of(h)],
+                },
                 counts,
+                shortlist,
                 h,
-            );
-            // A pin may have added a site at the end: the same order again
-            // (already sorted otherwise, which the sort sees at once).
-            c.temporary.sort_by(|a, b| {
-                let key = |o: &TemporaryOption| site_order(inputs, o.unit, o.travel_min);
-                key(a)
-                    .partial_cmp(&key(b))
-                    .expect("travel minutes are finite")
-            });
-            c
+            )
         })
         .collect();
     refuse_conflicting_pins(inputs, scenario, &mut households);
-    Candidates { households }
+    Candidates {
+        households,
+        shortlist,
+    }
+}
+
+/// Pairs that pass the rules of the households' profiles (about the lawful
+/// pairs) above which each household keeps only a shortlist of its lawful
+/// dwellings. Size l has about 4.1e7, all kept (2 GB); xl about 1e9, which
+/// no 8 GB machine can hold.
+pub const SHORTLIST_ABOVE_PAIRS: usize = 100_000_000;
+
+/// Each household's cheapest lawful dwellings in the model's terms
+/// ([`crate::milp::pair_cost`]): the `top` cheapest, and up to `top` more
+/// from the `per_district` cheapest in each district (the district caps
+/// bind, so a household needs alternatives elsewhere), and its pinned
+/// dwelling. The same heuristic as
+/// the model's pruning (`milp`), applied while the candidates are built, so
+/// that the other pairs are never stored. Every strategy then chooses from
+/// the shortlist, except `fcfs`, which checks the rules as it goes down its
+/// waiting list (as an officer would).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortlist {
+    pub top: usize,
+    pub per_district: usize,
+}
+
+impl Shortlist {
+    /// The shortlist for a scenario with this many pairs, if any
+    /// (`BOLIGPLAN_SHORTLIST_TOP` sets `top` and forces it, for benchmarks).
+    #[must_use]
+    pub fn for_pairs(pairs: usize) -> Option<Self> {
+        let top = std::env::var("BOLIGPLAN_SHORTLIST_TOP")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok());
+        if pairs <= SHORTLIST_ABOVE_PAIRS && top.is_none() {
+            return None;
+        }
+        Some(Self {
+            top: top.unwrap_or(crate::milp::PRUNE_TOP_PER_HOUSEHOLD).max(1),
+            per_district: crate::milp::PRUNE_TOP_PER_DISTRICT,
+        })
+    }
+
+    /// In words, for `summary.json`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "each household's {} cheapest lawful dwellings kept as candidates, and up to {} more, its {} cheapest in each other district, cheapest first (heuristic)",
+            self.top, self.top, self.per_district
+        )
+    }
+
+    /// Keeps the shortlist of one household's lawful dwellings (in their
+    /// order, `keep` always); returns how many were left out.
+    fn apply(
+        &self,
+        inputs: &Inputs,
+        scenario: &Scenario,
+        h: &Household,
+        options: &mut Vec<PermanentOption>,
+        keep: Option<UnitId>,
+    ) -> u32 {
+        let n = options.len();
+        if n <= self.top {
+            return 0;
+        }
+        let costs: Vec<f64> = options
+            .iter()
+            .map(|o| crate::milp::pair_cost(inputs, scenario, h, o))
+            .collect();
+        let order = |a: &usize, b: &usize| costs[*a].total_cmp(&costs[*b]).then(a.cmp(b));
+        let mut kept = vec![false; n];
+        let mut index: Vec<usize> = (0..n).collect();
+        index.select_nth_unstable_by(self.top - 1, order);
+        for &i in &index[..self.top] {
+            kept[i] = true;
+        }
+        // The cheapest few per district, in one pass.
+        let mut best: HashMap<Option<DistrictId>, Vec<usize>> = HashMap::new();
+        for (i, o) in options.iter().enumerate() {
+            let list = best.entry(inputs.unit(o.unit).district).or_default();
+            let at = list.partition_point(|j| order(j, &i) == std::cmp::Ordering::Less);
+            if at < self.per_district {
+                list.insert(at, i);
+                list.truncate(self.per_district);
+            }
+        }
+        // The districts' cheapest not yet kept, cheapest first, at most
+        // `top` of them (with a thousand districts, two per district would
+        // be many times the top).
+        let mut extra: Vec<usize> = best.into_values().flatten().filter(|&i| !kept[i]).collect();
+        extra.sort_unstable_by(order);
+        for &i in extra.iter().take(self.top) {
+            kept[i] = true;
+        }
+        let mut i = 0;
+        options.retain(|o| {
+            let k = kept[i] || Some(o.unit) == keep;
+            i += 1;
+            k
+        });
+        crate::ids::to_u32(n - options.len())
+    }
 }
 
 /// Where a temporary site stands in the order every strategy tries them:
@@ -244,10 +416,17 @@ fn site_order(inputs: &Inputs, unit: UnitId, school_minutes: Option<f64>) -> (u8
 
 /// The units within travel reach of one language school.
 struct Reach {
-    /// Dwellings, in unit order.
+    /// Dwellings that the rules not about the household allow
+    /// ([`check_unit`]), in unit order.
     permanent: Vec<UnitId>,
+    /// Dwellings in reach, with those the rules refuse.
+    seen: u32,
+    /// How many dwellings in reach each of those rules refuses.
+    excluded: BTreeMap<Reason, u32>,
     /// Temporary sites, in the order every strategy tries them.
     temporary: Vec<UnitId>,
+    /// The temporary sites with an `available_until`, by that day.
+    expiring: Vec<(Day, UnitId)>,
 }
 
 /// Pins must hold together: two pins to one dwelling, or pins that together
@@ -341,32 +520,266 @@ fn refuse_conflicting_pins(
     }
 }
 
+/// What the rules of a permanent dwelling look at in a household, except
+/// its arrival: households with one profile get the same verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Profile {
+    language_school: Option<PlaceId>,
+    work_place: Option<PlaceId>,
+    needs_accessible: bool,
+    income_dkk: Option<i64>,
+    initial: (u32, u32),
+    last: (u32, u32),
+}
+
+impl Profile {
+    fn of(h: &Household, horizon: Day) -> Self {
+        let initial = h.initial();
+        let last = h.final_in(horizon);
+        Self {
+            language_school: h.language_school,
+            work_place: h.work_place,
+            needs_accessible: h.needs_accessible,
+            income_dkk: h.income_dkk,
+            initial: (initial.adults, initial.children),
+            last: (last.adults, last.children),
+        }
+    }
+}
+
+/// One profile's verdicts on the dwellings of its school's [`Reach`].
+struct ProfileVerdicts {
+    /// The dwellings that pass accessibility, size and affordability for
+    /// the composition at the end of the horizon, in unit order.
+    entries: Vec<Entry>,
+    /// How many dwellings each of those rules refused.
+    excluded: BTreeMap<Reason, u32>,
+}
+
+/// A dwelling that passes a profile's first rules.
+struct Entry {
+    unit: UnitId,
+    /// Whether the rent is affordable before a reunion too.
+    initial_affordable: bool,
+    /// The first of the later rules (travel, work travel) it fails.
+    later: Option<Reason>,
+}
+
+/// The rules of [`permanent_option_from`] that depend on the profile of
+/// `h` only, in the same order, for the dwellings of `permanent`.
+fn profile_verdicts(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    permanent: &[UnitId],
+    h: &Household,
+) -> ProfileVerdicts {
+    let horizon = scenario.horizon_days;
+    let last = h.final_in(horizon);
+    let initial = h.initial();
+    let mut out = ProfileVerdicts {
+        entries: Vec::new(),
+        excluded: BTreeMap::new(),
+    };
+    for &uid in permanent {
+        let u = inputs.unit(uid);
+        let refused = if h.needs_accessible && !u.accessible {
+            Some(Reason::Accessibility)
+        } else if !fits(u, last.persons(), scenario) {
+            Some(Reason::Size)
+        } else if !money(scenario, h, last, u).affordable() {
+            Some(Reason::Affordability)
+        } else {
+            None
+        };
+        match refused {
+            Some(r) => *out.excluded.entry(r).or_default() += 1,
+            None => out.entries.push(Entry {
+                unit: uid,
+                initial_affordable: initial == last || money(scenario, h, initial, u).affordable(),
+                later: travel_ok(scenario, travel, h, u)
+                    .and_then(|_| work_travel_ok(scenario, travel, h, u))
+                    .err(),
+            }),
+        }
+    }
+    out
+}
+
+/// What the rules of a temporary site look at in a household, except its
+/// arrival day itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct SiteProfile {
+    language_school: Option<PlaceId>,
+    work_place: Option<PlaceId>,
+    needs_accessible: bool,
+    /// Persons on the arrival day.
+    persons: u32,
+}
+
+impl SiteProfile {
+    fn of(h: &Household) -> Self {
+        Self {
+            language_school: h.language_school,
+            work_place: h.work_place,
+            needs_accessible: h.needs_accessible,
+            persons: h.at(h.arrival.max(0)).persons(),
+        }
+    }
+}
+
+/// One site profile's verdicts on the temporary sites of its school's
+/// [`Reach`], leaving out `available_until` against the arrival day.
+struct SiteVerdicts {
+    /// The sites that pass, in the school's order.
+    sites: Arc<Vec<TemporaryOption>>,
+    /// How many sites each rule refused.
+    excluded: BTreeMap<Reason, u32>,
+    /// The verdict on each of the school's `expiring` sites (`None`: passes).
+    expiring: Vec<Option<Reason>>,
+}
+
+fn site_verdicts(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    reach: &Reach,
+    h: &Household,
+) -> SiteVerdicts {
+    // `check_temporary` without `available_until` against the arrival day.
+    let persons = h.at(h.arrival.max(0)).persons();
+    let check = |u: &Unit| check_site(inputs, scenario, travel, h, persons, u);
+    let mut sites = Vec::new();
+    let mut excluded: BTreeMap<Reason, u32> = BTreeMap::new();
+    for &uid in &reach.temporary {
+        match check(inputs.unit(uid)) {
+            Ok(option) => sites.push(option),
+            Err(r) => *excluded.entry(r).or_default() += 1,
+        }
+    }
+    let expiring = reach
+        .expiring
+        .iter()
+        .map(|&(_, uid)| check(inputs.unit(uid)).err())
+        .collect();
+    SiteVerdicts {
+        sites: Arc::new(sites),
+        excluded,
+        expiring,
+    }
+}
+
+/// The rules of a permanent dwelling that do not depend on the household
+/// (for one that arrives within the horizon), in [`permanent_option_from`]'s
+/// order: available from a day within the horizon to its end, not in a
+/// forbidden district.
+fn check_unit(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> Result<(), Reason> {
+    let horizon = scenario.horizon_days;
+    if u.available_from >= horizon || u.available_until.is_some_and(|until| until < horizon - 1) {
+        Err(Reason::Availability)
+    } else if forbidden(inputs, scenario, u) {
+        Err(Reason::ForbiddenDistrict)
+    } else {
+        Ok(())
+    }
+}
+
+/// What a household shares with others: its school's reach, its profile's
+/// and its site profile's verdicts.
+struct Shared<'a> {
+    reach: &'a Reach,
+    verdicts: &'a ProfileVerdicts,
+    sites: &'a SiteVerdicts,
+}
+
 fn household_candidates(
     inputs: &Inputs,
     scenario: &Scenario,
     travel: &TravelTimes,
-    in_reach: &Reach,
+    Shared {
+        reach: in_reach,
+        verdicts,
+        sites,
+    }: Shared,
     (n_perm, n_temp): (u32, u32),
+    shortlist: Option<Shortlist>,
     h: &Household,
 ) -> HouseholdCandidates {
     let mut out = HouseholdCandidates {
         arrival: h.arrival.max(0),
         ..HouseholdCandidates::default()
     };
-    let perm_seen = crate::ids::to_u32(in_reach.permanent.len());
+    let horizon = scenario.horizon_days;
+    let perm_seen = in_reach.seen;
     let temp_seen = crate::ids::to_u32(in_reach.temporary.len());
-    for &uid in &in_reach.permanent {
-        match permanent_option_from(inputs, scenario, travel, h, out.arrival, inputs.unit(uid)) {
-            Ok(option) => out.permanent.push(option),
-            Err(r) => *out.permanent_excluded.entry(r).or_default() += 1,
+    if out.arrival >= horizon {
+        // Every dwelling fails availability first.
+        if perm_seen > 0 {
+            out.permanent_excluded
+                .insert(Reason::Availability, perm_seen);
+        }
+    } else {
+        // What `permanent_option_from` would say of each dwelling in reach:
+        // the rules checked per school and per profile, then what the
+        // move-in day changes (the composition before a reunion).
+        out.permanent_excluded.clone_from(&in_reach.excluded);
+        for (r, n) in &verdicts.excluded {
+            *out.permanent_excluded.entry(*r).or_default() += n;
+        }
+        let last = h.final_in(horizon);
+        for e in &verdicts.entries {
+            let u = inputs.unit(e.unit);
+            let move_in = out.arrival.max(u.available_from);
+            let refused = if !e.initial_affordable && h.at(move_in) != last {
+                Some(Reason::Affordability)
+            } else {
+                e.later
+            };
+            match refused {
+                Some(r) => *out.permanent_excluded.entry(r).or_default() += 1,
+                None => out.permanent.push(permanent_option(
+                    scenario,
+                    travel,
+                    h,
+                    out.arrival,
+                    u,
+                    Loose { moved_in: false },
+                )),
+            }
         }
     }
-    for &uid in &in_reach.temporary {
-        match check_temporary(inputs, scenario, travel, h, out.arrival, inputs.unit(uid)) {
-            Ok(option) => out.temporary.push(option),
-            Err(r) => *out.temporary_excluded.entry(r).or_default() += 1,
-        }
+    if let Some(s) = shortlist {
+        out.unlisted = s.apply(inputs, scenario, h, &mut out.permanent, h.locked_unit);
+        out.permanent.shrink_to_fit();
     }
+    // What `check_temporary` would say of each site in reach: the profile's
+    // verdicts, except that a site given up before arrival fails
+    // availability first.
+    out.temporary = Arc::clone(&sites.sites);
+    out.temporary_excluded.clone_from(&sites.excluded);
+    let mut lawful = crate::ids::to_u32(sites.sites.len());
+    for (&(until, _), verdict) in in_reach.expiring.iter().zip(&sites.expiring) {
+        if until >= out.arrival {
+            break;
+        }
+        match verdict {
+            None => lawful -= 1,
+            Some(r) => {
+                let n = out
+                    .temporary_excluded
+                    .get_mut(r)
+                    .expect("counted in the profile");
+                *n -= 1;
+                if *n == 0 {
+                    out.temporary_excluded.remove(r);
+                }
+            }
+        }
+        *out.temporary_excluded
+            .entry(Reason::Availability)
+            .or_default() += 1;
+    }
+    out.temporary_lawful = lawful;
     if n_perm > perm_seen {
         *out.permanent_excluded.entry(Reason::Travel).or_default() += n_perm - perm_seen;
     }
@@ -416,13 +829,24 @@ fn pin_unit(
                         }
                     }
                     Tenure::Temporary => {
+                        // (A site given up before arrival may be on the
+                        // shared list already, in its place.)
                         if !out.temporary.iter().any(|o| o.unit == pin) {
-                            out.temporary.push(TemporaryOption {
+                            let sites = Arc::make_mut(&mut out.temporary);
+                            sites.push(TemporaryOption {
                                 unit: pin,
                                 travel_min: travel.school_minutes(h, pin),
                                 work_travel_min: travel.work_minutes(h, pin),
                             });
+                            sites.sort_by(|a, b| {
+                                let key =
+                                    |o: &TemporaryOption| site_order(inputs, o.unit, o.travel_min);
+                                key(a)
+                                    .partial_cmp(&key(b))
+                                    .expect("travel minutes are finite")
+                            });
                         }
+                        out.temporary_lawful += 1;
                     }
                 }
                 out.forced = broken;
@@ -718,9 +1142,23 @@ fn check_temporary(
     arrival: Day,
     u: &Unit,
 ) -> Result<TemporaryOption, Reason> {
-    if u.available_from >= scenario.horizon_days
-        || u.available_until.is_some_and(|until| until < arrival)
-    {
+    if u.available_until.is_some_and(|until| until < arrival) {
+        return Err(Reason::Availability);
+    }
+    check_site(inputs, scenario, travel, h, h.at(arrival).persons(), u)
+}
+
+/// [`check_temporary`] without `available_until` against the arrival day,
+/// for `persons` on that day.
+fn check_site(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    persons: u32,
+    u: &Unit,
+) -> Result<TemporaryOption, Reason> {
+    if u.available_from >= scenario.horizon_days {
         return Err(Reason::Availability);
     }
     if forbidden(inputs, scenario, u) {
@@ -729,7 +1167,7 @@ fn check_temporary(
     if h.needs_accessible && !u.accessible {
         return Err(Reason::Accessibility);
     }
-    if u.capacity < h.at(arrival).persons() {
+    if u.capacity < persons {
         return Err(Reason::Capacity);
     }
     let travel_min = travel_ok(scenario, travel, h, u)?;

@@ -1339,7 +1339,7 @@ fn report(ctx: &Context, h: &Household) -> Report {
         lawful: u32::try_from(c.permanent.len()).unwrap_or(u32::MAX),
         excluded: counts(&c.permanent_excluded),
         temporary_sites: sites,
-        temporary_lawful: u32::try_from(c.temporary.len()).unwrap_or(u32::MAX),
+        temporary_lawful: c.temporary_lawful,
         temporary_excluded: counts(&c.temporary_excluded),
         in_plan: counts(&in_plan),
     };

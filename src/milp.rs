@@ -309,10 +309,24 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
         spread,
         fixed,
         unit_count: inputs.units.len(),
-        pruning: prune.map(|p| Pruning {
-            rule: p.describe(),
-            kept: pairs_len,
-            dropped: pruned,
+        pruning: prune.map(|p| {
+            // A shortlist (very large scenarios) dropped pairs before the model.
+            let (rule, unlisted) = match &candidates.shortlist {
+                Some(s) => (
+                    format!("{}; then {}", s.describe(), p.describe()),
+                    candidates
+                        .households
+                        .iter()
+                        .map(|c| c.unlisted as usize)
+                        .sum(),
+                ),
+                None => (p.describe(), 0),
+            };
+            Pruning {
+                rule,
+                kept: pairs_len,
+                dropped: pruned + unlisted,
+            }
         }),
     }
 }

@@ -622,14 +622,14 @@ fn place_one(
             explanation: Some(with_pin(why, pin_note)),
         };
     }
-    let why_not_temporary = if c.temporary.is_empty() {
+    let why_not_temporary = if c.temporary_lawful == 0 {
         explain_counts("no temporary place fits", &c.temporary_excluded)
     } else {
         Explanation {
             reason: Reason::Capacity,
             words: format!(
                 "all {} fitting temporary places are full on the arrival day",
-                c.temporary.len()
+                c.temporary_lawful
             ),
         }
     };
