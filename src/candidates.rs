@@ -350,35 +350,24 @@ impl Shortlist {
         )
     }
 
-    /// Keeps the shortlist of one household's lawful dwellings (in their
-    /// order, `keep` always); returns how many were left out.
-    fn apply(
-        &self,
-        inputs: &Inputs,
-        scenario: &Scenario,
-        h: &Household,
-        options: &mut Vec<PermanentOption>,
-        keep: Option<UnitId>,
-    ) -> u32 {
-        let n = options.len();
+    /// Which of one household's lawful dwellings, given with their
+    /// [`crate::milp::pair_cost`], make its shortlist (`keep` always).
+    fn select(&self, inputs: &Inputs, costed: &[(f64, UnitId)], keep: Option<UnitId>) -> Vec<bool> {
+        let n = costed.len();
         if n <= self.top {
-            return 0;
+            return vec![true; n];
         }
-        let costs: Vec<f64> = options
-            .iter()
-            .map(|o| crate::milp::pair_cost(inputs, scenario, h, o))
-            .collect();
-        let order = |a: &usize, b: &usize| costs[*a].total_cmp(&costs[*b]).then(a.cmp(b));
+        let order = |a: &usize, b: &usize| costed[*a].0.total_cmp(&costed[*b].0).then(a.cmp(b));
         let mut kept = vec![false; n];
         let mut index: Vec<usize> = (0..n).collect();
         index.select_nth_unstable_by(self.top - 1, order);
         for &i in &index[..self.top] {
             kept[i] = true;
         }
-        // The cheapest few per district, in one pass.
-        let mut best: HashMap<Option<DistrictId>, Vec<usize>> = HashMap::new();
-        for (i, o) in options.iter().enumerate() {
-            let list = best.entry(inputs.unit(o.unit).district).or_default();
+        // The cheapest few per district, in one pass (slot 0: no district).
+        let mut best: Vec<Vec<usize>> = vec![Vec::new(); inputs.districts.len() + 1];
+        for (i, &(_, unit)) in costed.iter().enumerate() {
+            let list = &mut best[inputs.unit(unit).district.map_or(0, |d| d.index() + 1)];
             let at = list.partition_point(|j| order(j, &i) == std::cmp::Ordering::Less);
             if at < self.per_district {
                 list.insert(at, i);
@@ -388,18 +377,17 @@ impl Shortlist {
         // The districts' cheapest not yet kept, cheapest first, at most
         // `top` of them (with a thousand districts, two per district would
         // be many times the top).
-        let mut extra: Vec<usize> = best.into_values().flatten().filter(|&i| !kept[i]).collect();
+        let mut extra: Vec<usize> = best.into_iter().flatten().filter(|&i| !kept[i]).collect();
         extra.sort_unstable_by(order);
         for &i in extra.iter().take(self.top) {
             kept[i] = true;
         }
-        let mut i = 0;
-        options.retain(|o| {
-            let k = kept[i] || Some(o.unit) == keep;
-            i += 1;
-            k
-        });
-        crate::ids::to_u32(n - options.len())
+        if let Some(k) = keep
+            && let Some(i) = costed.iter().position(|&(_, u)| u == k)
+        {
+            kept[i] = true;
+        }
+        kept
     }
 }
 
@@ -727,7 +715,7 @@ fn household_candidates(
             *out.permanent_excluded.entry(*r).or_default() += n;
         }
         let last = h.final_in(horizon);
-        for e in &verdicts.entries {
+        let lawful = verdicts.entries.iter().filter_map(|e| {
             let u = inputs.unit(e.unit);
             let move_in = out.arrival.max(u.available_from);
             let refused = if !e.initial_affordable && h.at(move_in) != last {
@@ -736,21 +724,43 @@ fn household_candidates(
                 e.later
             };
             match refused {
-                Some(r) => *out.permanent_excluded.entry(r).or_default() += 1,
-                None => out.permanent.push(permanent_option(
-                    scenario,
-                    travel,
-                    h,
-                    out.arrival,
-                    u,
-                    Loose { moved_in: false },
-                )),
+                Some(r) => {
+                    *out.permanent_excluded.entry(r).or_default() += 1;
+                    None
+                }
+                None => Some(u),
+            }
+        });
+        let option = |u: &Unit| {
+            permanent_option(
+                scenario,
+                travel,
+                h,
+                out.arrival,
+                u,
+                Loose { moved_in: false },
+            )
+        };
+        match shortlist {
+            None => out.permanent = lawful.map(option).collect(),
+            Some(s) => {
+                // Only the shortlist's options are stored.
+                let costed: Vec<(f64, UnitId)> = lawful
+                    .map(|u| {
+                        let cost = crate::milp::pair_cost(inputs, scenario, h, &option(u));
+                        (cost, u.id)
+                    })
+                    .collect();
+                let kept = s.select(inputs, &costed, h.locked_unit);
+                out.permanent = costed
+                    .iter()
+                    .zip(&kept)
+                    .filter(|&(_, &k)| k)
+                    .map(|(&(_, unit), _)| option(inputs.unit(unit)))
+                    .collect();
+                out.unlisted = crate::ids::to_u32(costed.len() - out.permanent.len());
             }
         }
-    }
-    if let Some(s) = shortlist {
-        out.unlisted = s.apply(inputs, scenario, h, &mut out.permanent, h.locked_unit);
-        out.permanent.shrink_to_fit();
     }
     // What `check_temporary` would say of each site in reach: the profile's
     // verdicts, except that a site given up before arrival fails

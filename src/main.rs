@@ -514,7 +514,19 @@ fn plan(
         );
         bar
     };
+    // For benchmarks: each step's objective, bound and gap on stderr.
+    let trace = std::env::var_os("BOLIGPLAN_TRACE").map(|_| std::time::Instant::now());
     let mut progress = |p: &boligplan::solve::optimise::Progress| {
+        if let Some(t) = trace {
+            eprintln!(
+                "step {} at {:.1} s: objective {:.1}, bound {:.1}, gap {:.3} %",
+                p.iteration,
+                t.elapsed().as_secs_f64(),
+                p.objective,
+                p.bound,
+                100.0 * boligplan::solve::optimise::relative_gap(p.objective, p.bound)
+            );
+        }
         bar.set_length(p.max_iterations as u64);
         bar.set_position(p.iteration as u64);
         bar.set_message(format!(
