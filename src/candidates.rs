@@ -352,7 +352,13 @@ impl Shortlist {
 
     /// Which of one household's lawful dwellings, given with their
     /// [`crate::milp::pair_cost`], make its shortlist (`keep` always).
-    fn select(&self, inputs: &Inputs, costed: &[(f64, UnitId)], keep: Option<UnitId>) -> Vec<bool> {
+    /// `slot` numbers a dwelling's district below `slots`.
+    fn select(
+        &self,
+        costed: &[(f64, UnitId)],
+        (slot, slots): (impl Fn(UnitId) -> usize, usize),
+        keep: Option<UnitId>,
+    ) -> Vec<bool> {
         let n = costed.len();
         if n <= self.top {
             return vec![true; n];
@@ -364,10 +370,10 @@ impl Shortlist {
         for &i in &index[..self.top] {
             kept[i] = true;
         }
-        // The cheapest few per district, in one pass (slot 0: no district).
-        let mut best: Vec<Vec<usize>> = vec![Vec::new(); inputs.districts.len() + 1];
+        // The cheapest few per district, in one pass.
+        let mut best: Vec<Vec<usize>> = vec![Vec::new(); slots];
         for (i, &(_, unit)) in costed.iter().enumerate() {
-            let list = &mut best[inputs.unit(unit).district.map_or(0, |d| d.index() + 1)];
+            let list = &mut best[slot(unit)];
             let at = list.partition_point(|j| order(j, &i) == std::cmp::Ordering::Less);
             if at < self.per_district {
                 list.insert(at, i);
@@ -751,7 +757,9 @@ fn household_candidates(
                         (cost, u.id)
                     })
                     .collect();
-                let kept = s.select(inputs, &costed, h.locked_unit);
+                // Slot 0: no district.
+                let slot = |u: UnitId| inputs.unit(u).district.map_or(0, |d| d.index() + 1);
+                let kept = s.select(&costed, (slot, inputs.districts.len() + 1), h.locked_unit);
                 out.permanent = costed
                     .iter()
                     .zip(&kept)
@@ -1187,4 +1195,71 @@ fn check_site(
         travel_min,
         work_travel_min,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortlist's promise, checked by sorting: the `top` cheapest are
+    /// kept, every other kept dwelling is among its district's
+    /// `per_district` cheapest (or the pin), at most `top` of those, and the
+    /// pin always.
+    #[test]
+    fn shortlist_keeps_the_cheapest_and_each_districts_best() {
+        let mut state = 11_u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        for case in 0..200 {
+            let n = 1 + (next() % 60) as usize;
+            let districts = 1 + (next() % 12) as usize;
+            let costed: Vec<(f64, UnitId)> = (0..n)
+                .map(|i| {
+                    (
+                        (next() % 40) as f64 - 20.0,
+                        UnitId(crate::ids::to_u32(i) * 3),
+                    )
+                })
+                .collect();
+            let district = |u: UnitId| (u.index() * 7 + u.index() / 5) % districts;
+            let top = 1 + (next() % 8) as usize;
+            let per_district = 1 + (next() % 3) as usize;
+            let pin = (next() % 3 == 0).then(|| costed[(next() as usize) % n].1);
+            let s = Shortlist { top, per_district };
+            let kept = s.select(&costed, (district, districts), pin);
+            assert_eq!(kept.len(), n);
+            // Ranks by (cost, position), overall and within the district.
+            let rank = |i: usize, within: bool| {
+                (0..n)
+                    .filter(|&k| !within || district(costed[k].1) == district(costed[i].1))
+                    .filter(|&k| (costed[k].0, k) < (costed[i].0, i))
+                    .count()
+            };
+            let in_top = |i: usize| n <= top || rank(i, false) < top;
+            // The districts' best beyond the top, cheapest first: the first
+            // `top` of them are kept, the rest only as the pin.
+            let mut bests: Vec<usize> = (0..n)
+                .filter(|&i| !in_top(i) && rank(i, true) < per_district)
+                .collect();
+            bests.sort_by(|&a, &b| {
+                (costed[a].0, a)
+                    .partial_cmp(&(costed[b].0, b))
+                    .expect("finite")
+            });
+            for i in 0..n {
+                let expected = in_top(i)
+                    || bests.iter().position(|&k| k == i).is_some_and(|p| p < top)
+                    || Some(costed[i].1) == pin;
+                assert_eq!(kept[i], expected, "case {case}: dwelling {i}");
+            }
+            if let Some(p) = pin {
+                let i = costed.iter().position(|&(_, u)| u == p).expect("a pin");
+                assert!(kept[i], "case {case}: the pin left out");
+            }
+        }
+    }
 }
