@@ -221,6 +221,8 @@ pub struct Run {
     pub scenario_file: String,
     pub strategy: String,
     pub time_limit_s: Option<f64>,
+    /// `--gap`, in percent.
+    pub gap_percent: f64,
     /// `--pin` arguments.
     pub pins: Vec<String>,
     pub force: Option<String>,
@@ -533,7 +535,7 @@ pub fn summarise(
     }
 }
 
-fn round6(x: f64) -> f64 {
+pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 

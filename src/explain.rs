@@ -290,7 +290,7 @@ pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError
         pins: run.pins.clone(),
         force: run.force.clone(),
         previous: run.previous.clone(),
-        max_iterations: None,
+        ..crate::pipeline::Options::default()
     };
     crate::pipeline::decide(&mut inputs, &scenario, &options).map_err(|e| {
         ExplainError::Inputs(format!(

@@ -36,6 +36,10 @@ enum Command {
         /// Stop optimising after this many seconds, with the best plan found so far.
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// Stop optimising once the plan is proven within this many percent of the
+        /// optimum (after a minimum amount of work; smaller models go on towards a proof).
+        #[arg(long, value_name = "PERCENT", default_value_t = 0.75, value_parser = parse_gap)]
+        gap: f64,
         /// CSV outputs for a Danish Excel (`;`, decimal commas, UTF-8 BOM) or standard.
         #[arg(long, default_value = "standard", value_parser = ["standard", "excel-da"])]
         csv_dialect: String,
@@ -161,6 +165,16 @@ enum Command {
     },
 }
 
+/// `--gap`: a percentage from 0 to 100.
+fn parse_gap(text: &str) -> Result<f64, String> {
+    match text.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(g) if (0.0..=100.0).contains(&g) => Ok(g),
+        _ => Err(format!(
+            "expected a percentage from 0 to 100, found {text:?}"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -170,6 +184,7 @@ fn main() -> ExitCode {
             quiet,
             strategy,
             time_limit,
+            gap,
             csv_dialect,
             pins,
             force,
@@ -184,6 +199,7 @@ fn main() -> ExitCode {
             let options = pipeline::Options {
                 strategy: Strategy::parse(&strategy).expect("clap checked the value"),
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
+                acceptable_gap: gap / 100.0,
                 pins,
                 force,
                 previous,

@@ -19,6 +19,9 @@ pub struct Options {
     pub strategy: Strategy,
     /// Stop the optimising engine after this long, with the best plan so far.
     pub time_limit: Option<Duration>,
+    /// `--gap` / 100: the engine stops at this relative gap (once it has done
+    /// its minimum work).
+    pub acceptable_gap: f64,
     /// `--pin HOUSEHOLD=DWELLING` or `HOUSEHOLD=district:ID`.
     pub pins: Vec<String>,
     /// `--force REASON`: honour pins that break a forceable rule.
@@ -34,6 +37,7 @@ impl Default for Options {
         Self {
             strategy: Strategy::Optimise,
             time_limit: None,
+            acceptable_gap: optimise::Budget::default().acceptable_gap,
             pins: Vec::new(),
             force: None,
             previous: None,
@@ -175,6 +179,7 @@ pub fn plan(
             let budget = optimise::Budget {
                 deadline: options.time_limit.map(|t| started + t),
                 max_iterations: options.max_iterations.unwrap_or(default.max_iterations),
+                acceptable_gap: options.acceptable_gap,
                 ..default
             };
             let solution = optimise::solve(&model, districts, &start, &budget, progress);
@@ -227,6 +232,7 @@ pub fn plan(
             .to_string(),
         strategy: options.strategy.as_str().to_string(),
         time_limit_s: options.time_limit.map(|t| t.as_secs_f64()),
+        gap_percent: evaluate::round6(100.0 * options.acceptable_gap),
         pins: options.pins.clone(),
         force: options.force.clone(),
         // Absolute, like the scenario file, so that `explain` finds it from anywhere.

@@ -561,3 +561,40 @@ ENDATA
     // c2: x + z ≥ 1 is broken with z fixed at 0.
     assert_eq!(m.violations(&values).len(), 1);
 }
+
+/// `--gap` is recorded in the run and a plan made with it is still a
+/// feasible point of the model with its objective; a gap that is not a
+/// percentage is refused before anything is written.
+#[test]
+fn gap_flag_is_recorded_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios").join("demo.toml");
+    let out = tmp.path().join("out");
+    let o = bin()
+        .args(["plan", "--quiet", "--gap", "2.5", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .output()
+        .expect("cannot start boligplan");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["run"]["gap_percent"].as_f64(), Some(2.5));
+    let mps_path = tmp.path().join("model.mps");
+    export_model(&scenario, &mps_path);
+    let problems = plan_vs_model(&Mps::read(&mps_path), &out);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for bad in ["-1", "101", "lots"] {
+        let refused = tmp.path().join(format!("refused{bad}"));
+        let o = bin()
+            .args(["plan", "--quiet", &format!("--gap={bad}"), "--out"])
+            .arg(&refused)
+            .arg(&scenario)
+            .output()
+            .expect("cannot start boligplan");
+        assert_eq!(o.status.code(), Some(2), "--gap {bad} accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--gap") && err.contains("percentage"), "{err}");
+        assert!(!refused.exists(), "--gap {bad} wrote {}", refused.display());
+    }
+}
