@@ -667,7 +667,7 @@ fn site_verdicts(
 /// (for one that arrives within the horizon), in [`permanent_option_from`]'s
 /// order: available from a day within the horizon to its end, not in a
 /// forbidden district.
-fn check_unit(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> Result<(), Reason> {
+pub fn check_unit(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> Result<(), Reason> {
     let horizon = scenario.horizon_days;
     if u.available_from >= horizon || u.available_until.is_some_and(|until| until < horizon - 1) {
         Err(Reason::Availability)
@@ -917,6 +917,45 @@ fn pin_district(
         Ok(())
     };
     out.pin_district = Some((d, verdict));
+}
+
+/// Every dwelling the rules allow the household, as [`build`] lists them
+/// without a shortlist (in unit order, the pinned dwelling last): within travel
+/// reach of its school, only a partial pin's district, and its pinned
+/// dwelling as `c` has it (a forced pin breaks rules on purpose). Checked
+/// in parallel (rayon), collected in order.
+#[must_use]
+pub fn every_lawful(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    h: &Household,
+    c: &HouseholdCandidates,
+) -> Vec<PermanentOption> {
+    let locked = h
+        .locked_unit
+        .filter(|&u| inputs.unit(u).tenure == Tenure::Permanent);
+    let district = h.locked_district.filter(|_| h.locked_unit.is_none());
+    let units = travel
+        .within(h.language_school, scenario.rules.max_travel_min)
+        .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect());
+    let mut options: Vec<PermanentOption> = units
+        .par_iter()
+        .filter_map(|&uid| {
+            let u = inputs.unit(uid);
+            if u.tenure != Tenure::Permanent
+                || Some(uid) == locked
+                || district.is_some_and(|d| u.district != Some(d))
+            {
+                return None;
+            }
+            permanent_option_from(inputs, scenario, travel, h, c.arrival, u).ok()
+        })
+        .collect();
+    if let Some(pinned) = locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)) {
+        options.push(pinned.clone());
+    }
+    options
 }
 
 /// The first static rule that refuses the unit to the household, if any.

@@ -58,6 +58,13 @@ pub enum ExplainError {
     /// No such household in the plan.
     #[error("{0}")]
     UnknownHousehold(String),
+    /// A home of the plan is lawful but not one of the model's pairs: the
+    /// model of a very large scenario keeps only some pairs (summary.json's
+    /// `candidate_pruning`), and a `greedy` or `fcfs` plan may use another.
+    #[error(
+        "{0}\nexplain weighs a home against the model's pairs, and the model of a scenario this large keeps only some of them (see candidate_pruning in summary.json)"
+    )]
+    NotInModel(String),
 }
 
 // ------------------------------------------------------------ reading DIR ---
@@ -402,21 +409,27 @@ fn match_plan(
             let u = unit(name)?;
             let Some(j) = model.pair_of(h.id, u) else {
                 let c = candidates.of(h.id);
-                let why = match candidates::static_verdict(
-                    inputs,
-                    scenario,
-                    travel,
-                    h,
-                    c.arrival,
-                    inputs.unit(u),
-                ) {
-                    Err(r) => format!("rule {} ({})", r.code(), r.words()),
-                    Ok(()) => "it is not one of its candidates".to_string(),
-                };
-                return Err(ExplainError::Changed(format!(
-                    "{}'s home {name} in plan.csv is no longer lawful for it: {why}",
-                    h.name
-                )));
+                return Err(
+                    match candidates::static_verdict(
+                        inputs,
+                        scenario,
+                        travel,
+                        h,
+                        c.arrival,
+                        inputs.unit(u),
+                    ) {
+                        Err(r) => ExplainError::Changed(format!(
+                            "{}'s home {name} in plan.csv is no longer lawful for it: rule {} ({})",
+                            h.name,
+                            r.code(),
+                            r.words()
+                        )),
+                        Ok(()) => ExplainError::NotInModel(format!(
+                            "{}'s home {name} in plan.csv is lawful for it, but not a pair of the model",
+                            h.name
+                        )),
+                    },
+                );
             };
             let option = option_of(candidates, h.id, u);
             let from = scenario.date(option.move_in);

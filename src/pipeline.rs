@@ -169,7 +169,11 @@ pub fn plan(
     let mut work = None;
     let (plan, bound, iterations) = match options.strategy {
         Strategy::Greedy => (solve::greedy(inputs, scenario, &candidates), None, 0),
-        Strategy::Fcfs => (solve::fcfs::plan(inputs, scenario, &candidates), None, 0),
+        Strategy::Fcfs => (
+            solve::fcfs::plan(inputs, scenario, &travel, &candidates),
+            None,
+            0,
+        ),
         Strategy::Optimise => {
             let greedy = greedy.expect("built for the optimiser");
             // A pruned model may lack a greedy home: the start leaves that
@@ -202,7 +206,7 @@ pub fn plan(
         }
     };
     stage("solve");
-    let objective = plan_objective(inputs, scenario, &candidates, &model, &plan);
+    let objective = plan_objective(inputs, scenario, &travel, &candidates, &model, &plan);
     let seconds = started.elapsed().as_secs_f64();
     let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
@@ -270,10 +274,13 @@ pub fn chosen_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
 
 /// The model's objective of a plan. A plan of `greedy` or `fcfs` may use a
 /// pair a large model pruned: its coefficient is then computed from the
-/// candidate (the same [`milp::pair_cost`]).
+/// candidate (the same [`milp::pair_cost`]), or, for a home of `fcfs`
+/// outside a shortlist of the candidates, from the rules
+/// ([`candidates::permanent_option_from`]).
 pub fn plan_objective(
     inputs: &Inputs,
     scenario: &Scenario,
+    travel: &TravelTimes,
     candidates: &candidates::Candidates,
     model: &milp::Model,
     plan: &Plan,
@@ -294,13 +301,20 @@ pub fn plan_objective(
     let mut persons = vec![0u32; districts];
     for &(h, u) in &homes {
         let household = &inputs.households[h.index()];
-        let option = candidates
-            .of(h)
-            .permanent
-            .iter()
-            .find(|o| o.unit == u)
-            .expect("every permanent home is a candidate");
-        cost += milp::pair_cost(inputs, scenario, household, option);
+        let c = candidates.of(h);
+        let option = match c.permanent.iter().find(|o| o.unit == u) {
+            Some(option) => option.clone(),
+            None => candidates::permanent_option_from(
+                inputs,
+                scenario,
+                travel,
+                household,
+                c.arrival,
+                inputs.unit(u),
+            )
+            .expect("a home outside the candidates is lawful"),
+        };
+        cost += milp::pair_cost(inputs, scenario, household, &option);
         if let Some(d) = inputs.unit(u).district {
             persons[d.index()] += household.final_in(horizon).persons();
         }

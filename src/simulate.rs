@@ -382,7 +382,7 @@ fn score_rolling(
     );
     // A large model may have pruned a carried-out home: the objective is
     // then taken from its candidate (the same pair cost).
-    let objective = pipeline::plan_objective(inputs, scenario, &candidates, &model, &plan);
+    let objective = pipeline::plan_objective(inputs, scenario, &travel, &candidates, &model, &plan);
     let rows = evaluate::rows(inputs, scenario, &travel, &plan);
     pipeline::check_every_household_once(inputs, &rows)?;
     let quality = Quality {

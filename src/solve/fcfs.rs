@@ -5,34 +5,98 @@
 //! (then id), to the longest-waiting household each fits — the first fitting
 //! flat to whoever has waited longest. The same hard rules apply as for
 //! every strategy; [`super::allocate`] then bridges the waits with temporary
-//! places.
+//! places, and weighs every lawful dwelling for a household without a home
+//! from the list (to say why), not only its candidates.
+//!
+//! The waiting list does not read the household's candidates (which a very
+//! large scenario shortlists, [`crate::candidates::Shortlist`]): like an
+//! officer it goes down the dwellings within reach of the household's
+//! language school and checks the rules of each as it comes to it
+//! ([`candidates::permanent_option_from`]). Only a pinned dwelling is taken
+//! from the candidates, which always keep it (a forced pin breaks rules on
+//! purpose).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use super::{Order, Plan, State, Strategy, allocate};
-use crate::candidates::Candidates;
-use crate::ids::UnitId;
-use crate::model::{Day, Inputs};
+use rayon::prelude::*;
+
+use super::{Order, Plan, State, Strategy, allocate_from};
+use crate::candidates::{self, Candidates, PermanentOption};
+use crate::ids::{DistrictId, PlaceId, UnitId};
+use crate::model::{Day, Inputs, Tenure};
 use crate::scenario::Scenario;
+use crate::travel::TravelTimes;
 
 /// Plans the scenario as a first-come-first-served waiting list would.
 #[must_use]
-pub fn plan(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Plan {
-    let picks = picks(inputs, scenario, candidates);
-    allocate(
+pub fn plan(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    candidates: &Candidates,
+) -> Plan {
+    let picks = picks(inputs, scenario, travel, candidates);
+    allocate_from(
         inputs,
         scenario,
         candidates,
         Some(&picks),
         Order::Arrival,
         Strategy::Fcfs,
+        Some(travel),
     )
+}
+
+/// Dwellings in one batch above which the rules are checked in parallel.
+const PARALLEL_FROM: usize = 512;
+
+/// The dwellings in reach of one language school (`None`: the nearest) that
+/// the rules not about the household allow, by availability, then id: the
+/// order of the waiting list.
+fn waiting_list(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    school: Option<PlaceId>,
+) -> Vec<UnitId> {
+    // With no school at all the travel rule cannot apply (as in
+    // `candidates::build`).
+    let mut units: Vec<UnitId> = travel
+        .within(school, scenario.rules.max_travel_min)
+        .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect())
+        .into_iter()
+        .filter(|&u| {
+            let unit = inputs.unit(u);
+            unit.tenure == Tenure::Permanent
+                && candidates::check_unit(inputs, scenario, unit).is_ok()
+        })
+        .collect();
+    units.sort_unstable_by_key(|&u| (inputs.unit(u).available_from, u));
+    units
+}
+
+/// What one household looks for on the waiting list.
+struct Seeker<'a> {
+    /// Its pinned dwelling's option, from the candidates, until seen.
+    pinned: Option<&'a PermanentOption>,
+    /// The pinned dwelling, left out of the list (it is `pinned`).
+    locked: Option<UnitId>,
+    /// A partial pin: only the district's dwellings.
+    district: Option<DistrictId>,
+    /// Its school's list, and how far down it the household has looked.
+    list: usize,
+    seen: usize,
 }
 
 /// The dwelling each household gets from the waiting list, if any. A lawful
 /// pin is honoured first, as an officer's decision.
 #[must_use]
-pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Vec<Option<UnitId>> {
+pub fn picks(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    candidates: &Candidates,
+) -> Vec<Option<UnitId>> {
     let horizon = scenario.horizon_days;
     let mut state = State::new(inputs, scenario);
     let mut picks: Vec<Option<UnitId>> = vec![None; inputs.households.len()];
@@ -62,44 +126,84 @@ pub fn picks(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> V
             .map(|u| u.available_from.max(0))
             .filter(|&d| d < horizon),
     );
-    // Each household's options by move-in day, and how many of them it has
-    // already seen. The state only fills up (nothing is released here), so
-    // an option seen on an earlier day that was not taken then never fits
-    // later: each day only the options that became possible since are tried.
-    // (Indices into the household's options, freed once it has a home.)
-    let mut by_move_in: Vec<Vec<u32>> = vec![Vec::new(); inputs.households.len()];
+    // One waiting list per language school.
+    let mut lists: Vec<Vec<UnitId>> = Vec::new();
+    let mut list_of: HashMap<Option<PlaceId>, usize> = HashMap::new();
+    let mut seekers: Vec<Option<Seeker<'_>>> = Vec::new();
+    seekers.resize_with(inputs.households.len(), || None);
     for &i in &queue {
-        let permanent = &candidates.households[i].permanent;
-        let options = &mut by_move_in[i];
-        options.extend(0..crate::ids::to_u32(permanent.len()));
-        options.sort_by_key(|&k| {
-            let o = &permanent[k as usize];
-            (o.move_in, o.unit)
+        let h = &inputs.households[i];
+        let c = &candidates.households[i];
+        let list = *list_of.entry(h.language_school).or_insert_with(|| {
+            lists.push(waiting_list(inputs, scenario, travel, h.language_school));
+            lists.len() - 1
+        });
+        let locked = h
+            .locked_unit
+            .filter(|&u| inputs.unit(u).tenure == Tenure::Permanent);
+        seekers[i] = Some(Seeker {
+            pinned: locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)),
+            locked,
+            // (`candidates` narrows to a district only without a unit pin.)
+            district: h.locked_district.filter(|_| h.locked_unit.is_none()),
+            list,
+            seen: 0,
         });
     }
-    let mut seen = vec![0usize; inputs.households.len()];
+    // The state only fills up (nothing is released here), so a dwelling
+    // seen on an earlier day that did not fit then never fits later: each
+    // day only the dwellings that became possible since are tried, and the
+    // first that fits, by availability then id, is taken.
     for day in events {
         for &i in &queue {
             let c = &candidates.households[i];
             if picks[i].is_some() || c.arrival > day {
                 continue;
             }
-            let persons = inputs.households[i].final_in(horizon).persons();
-            let option = |k: u32| &c.permanent[k as usize];
-            let options = &by_move_in[i];
-            let from = seen[i];
-            let to = from + options[from..].partition_point(|&k| option(k).move_in <= day);
-            seen[i] = to;
-            // The first fitting flat: by availability, then id.
-            if let Some(o) = options[from..to]
-                .iter()
-                .map(|&k| option(k))
-                .filter(|o| state.permanent_ok(o, persons).is_ok())
-                .min_by_key(|o| (inputs.unit(o.unit).available_from, o.unit))
-            {
-                state.take_permanent(o.unit, persons);
-                picks[i] = Some(o.unit);
-                by_move_in[i] = Vec::new();
+            let h = &inputs.households[i];
+            let persons = h.final_in(horizon).persons();
+            let seeker = seekers[i].as_mut().expect("every queued household seeks");
+            let list = &lists[seeker.list];
+            let from = seeker.seen;
+            let to = from + list[from..].partition_point(|&u| inputs.unit(u).available_from <= day);
+            seeker.seen = to;
+            let pinned = seeker
+                .pinned
+                .take_if(|o| o.move_in <= day)
+                .filter(|o| state.permanent_ok(o, persons).is_ok());
+            // The household's own rules only for a dwelling free for it now.
+            let fits = |&u: &UnitId| {
+                Some(u) != seeker.locked
+                    && seeker
+                        .district
+                        .is_none_or(|d| inputs.unit(u).district == Some(d))
+                    && state.dwelling_ok(u, persons).is_ok()
+                    && candidates::permanent_option_from(
+                        inputs,
+                        scenario,
+                        travel,
+                        h,
+                        c.arrival,
+                        inputs.unit(u),
+                    )
+                    .is_ok()
+            };
+            let batch = &list[from..to];
+            let found = if batch.len() >= PARALLEL_FROM {
+                // In order, in parallel: the first that fits, as sequentially.
+                batch.par_iter().find_first(|u| fits(u)).copied()
+            } else {
+                batch.iter().find(|u| fits(u)).copied()
+            };
+            let key = |u: UnitId| (inputs.unit(u).available_from, u);
+            let chosen = match (found, pinned) {
+                (Some(u), Some(o)) => Some(if key(o.unit) < key(u) { o.unit } else { u }),
+                (found, pinned) => found.or(pinned.map(|o| o.unit)),
+            };
+            if let Some(u) = chosen {
+                state.take_permanent(u, persons);
+                picks[i] = Some(u);
+                seekers[i] = None;
             }
         }
     }

@@ -22,6 +22,7 @@ use crate::candidates::{
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::model::{Day, Household, Inputs, Tenure};
 use crate::scenario::Scenario;
+use crate::travel::TravelTimes;
 
 /// A stay in a temporary place, days `from..to` (half-open).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +156,13 @@ impl<'a> State<'a> {
 
     /// The dynamic rules of a permanent dwelling.
     fn permanent_ok(&self, option: &PermanentOption, persons: u32) -> Result<(), Reason> {
-        let u = self.inputs.unit(option.unit);
+        self.dwelling_ok(option.unit, persons)
+    }
+
+    /// [`Self::permanent_ok`] of a dwelling for a household of `persons`,
+    /// before its option is known.
+    fn dwelling_ok(&self, unit: UnitId, persons: u32) -> Result<(), Reason> {
+        let u = self.inputs.unit(unit);
         if self.taken[u.id.index()] {
             return Err(Reason::Taken);
         }
@@ -328,6 +335,26 @@ pub fn allocate(
     order_by: Order,
     strategy: Strategy,
 ) -> Plan {
+    allocate_from(
+        inputs, scenario, candidates, picks, order_by, strategy, None,
+    )
+}
+
+/// [`allocate`]; with `every_lawful`, a household without a (bridged) pick
+/// weighs every dwelling the rules allow it, not only its candidates, which
+/// a very large scenario shortlists (the waiting list of [`fcfs`] checks the
+/// rules itself, so its plan does not depend on the shortlist).
+fn allocate_from(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    candidates: &Candidates,
+    picks: Option<&[Option<UnitId>]>,
+    order_by: Order,
+    strategy: Strategy,
+    every_lawful: Option<&TravelTimes>,
+) -> Plan {
+    // Without a shortlist the candidates are every lawful dwelling.
+    let every_lawful = every_lawful.filter(|_| candidates.shortlist.is_some());
     let horizon = scenario.horizon_days;
     let mut order: Vec<&Household> = inputs.households.iter().collect();
     order.sort_by_key(|h| {
@@ -376,7 +403,7 @@ pub fn allocate(
             let pick = picks.and_then(|p| p[h.id.index()]);
             // With picks, the strategy has decided who gets a home; a
             // household without one keeps its explanation, not a leftover.
-            let placement = place_one(&mut state, h, c, pick, picks.is_none());
+            let placement = place_one(&mut state, h, c, pick, picks.is_none(), every_lawful);
             explain_pin(inputs, c, placement)
         };
         placements[h.id.index()] = Some(placement);
@@ -396,6 +423,7 @@ fn place_one(
     c: &HouseholdCandidates,
     pick: Option<UnitId>,
     mut fill_in: bool,
+    every_lawful: Option<&TravelTimes>,
 ) -> Placement {
     let inputs = state.inputs;
     let horizon = state.scenario.horizon_days;
@@ -409,18 +437,20 @@ fn place_one(
     // A strategy's pick: already reserved and checked against the caps; it
     // needs only a temporary place until move-in.
     if let Some(unit) = pick {
-        let option = c
-            .permanent
-            .iter()
-            .find(|o| o.unit == unit)
-            .expect("a pick is one of the household's candidates");
-        let bridged = if option.move_in > c.arrival {
-            state.find_temporary(&temporary, h, c.arrival, option.move_in)
+        // A pick outside the candidates (fcfs under a shortlist, which
+        // checks the rules itself) is a lawful dwelling: the household
+        // moves in when both it and the dwelling are there.
+        let move_in = c.permanent.iter().find(|o| o.unit == unit).map_or_else(
+            || c.arrival.max(inputs.unit(unit).available_from),
+            |o| o.move_in,
+        );
+        let bridged = if move_in > c.arrival {
+            state.find_temporary(&temporary, h, c.arrival, move_in)
         } else {
             None
         };
-        if option.move_in == c.arrival || bridged.is_some() {
-            let temporary = bridged.map(|site| state.stay(site, h, c.arrival, option.move_in));
+        if move_in == c.arrival || bridged.is_some() {
+            let temporary = bridged.map(|site| state.stay(site, h, c.arrival, move_in));
             // A pin the strategy could not honour is still explained.
             let explanation = c.pin.as_ref().and_then(|(pin, verdict)| {
                 let refused = match verdict {
@@ -444,7 +474,7 @@ fn place_one(
                 temporary,
                 permanent: Some(PermanentHome {
                     unit,
-                    from: option.move_in,
+                    from: move_in,
                 }),
                 explanation,
             };
@@ -453,7 +483,18 @@ fn place_one(
         fill_in = true;
     }
 
-    let mut permanent: Vec<&PermanentOption> = c.permanent.iter().collect();
+    // The dwellings the household may get: its candidates, or every lawful one.
+    let options: std::borrow::Cow<'_, [PermanentOption]> = match every_lawful {
+        Some(travel) => std::borrow::Cow::Owned(crate::candidates::every_lawful(
+            inputs,
+            state.scenario,
+            travel,
+            h,
+            c,
+        )),
+        None => std::borrow::Cow::Borrowed(&c.permanent),
+    };
+    let mut permanent: Vec<&PermanentOption> = options.iter().collect();
 
     if let Some((pin, verdict)) = &c.pin {
         let tenure = inputs.unit(*pin).tenure;
@@ -565,7 +606,7 @@ fn place_one(
     }
 
     // No permanent home: why, in the officer's words.
-    let why_not_permanent = if c.permanent.is_empty() {
+    let why_not_permanent = if options.is_empty() {
         explain_counts("no permanent dwelling fits", &c.permanent_excluded)
     } else {
         // A free dwelling refused by a cap or a missing bridge binds more
@@ -573,7 +614,7 @@ fn place_one(
         let mut why = explain_counts(
             &format!(
                 "none of the {} fitting permanent dwellings could be used",
-                c.permanent.len()
+                options.len()
             ),
             &dynamic,
         );

@@ -25,6 +25,7 @@ mod real_herning;
 mod report;
 mod rules;
 mod scenarios;
+mod shortlist;
 mod simulate;
 mod spread;
 mod validate;
