@@ -313,7 +313,8 @@ pub const SHORTLIST_ABOVE_PAIRS: usize = 100_000_000;
 /// ([`crate::milp::pair_cost`]): the `top` cheapest, and up to `top` more
 /// from the `per_district` cheapest in each district (the district caps
 /// bind, so a household needs alternatives elsewhere), and its pinned
-/// dwelling. The same heuristic as
+/// dwelling; a household pinned to a district keeps all of that district's
+/// (the pin is resolved to one of them). The same heuristic as
 /// the model's pruning (`milp`), applied while the candidates are built, so
 /// that the other pairs are never stored. Every strategy then chooses from
 /// the shortlist, except `fcfs`, which checks the rules as it goes down its
@@ -747,7 +748,10 @@ fn household_candidates(
                 Loose { moved_in: false },
             )
         };
-        match shortlist {
+        // A partial pin keeps every lawful dwelling (of its district, below):
+        // the pin is resolved to one of them, and a district is small.
+        let partial_pin = h.locked_unit.is_none() && h.locked_district.is_some();
+        match shortlist.filter(|_| !partial_pin) {
             None => out.permanent = lawful.map(option).collect(),
             Some(s) => {
                 // Only the shortlist's options are stored.

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bin, checker};
+use crate::{bin, checker, read_plan, repo};
 
 /// Generates a scenario of `size` and `seed` into `dir`; returns its file.
 fn generated(dir: &Path, size: &str, seed: u32) -> PathBuf {
@@ -34,12 +34,24 @@ fn generated(dir: &Path, size: &str, seed: u32) -> PathBuf {
 /// Plans with `strategy`, the shortlist forced to `top` (or left to the
 /// scenario's size), asserts success and lawfulness; returns plan.csv.
 fn plan(scenario: &Path, out: &Path, strategy: &str, top: Option<usize>) -> String {
+    plan_with(scenario, out, strategy, top, &[])
+}
+
+/// [`plan`] with more arguments (pins).
+fn plan_with(
+    scenario: &Path,
+    out: &Path,
+    strategy: &str,
+    top: Option<usize>,
+    args: &[&str],
+) -> String {
     let mut cmd = bin();
     cmd.arg("plan")
         .arg(scenario)
         .arg("--out")
         .arg(out)
         .args(["--strategy", strategy, "--quiet"])
+        .args(args)
         .env_remove("BOLIGPLAN_SHORTLIST_TOP");
     if let Some(top) = top {
         cmd.env("BOLIGPLAN_SHORTLIST_TOP", top.to_string());
@@ -95,6 +107,36 @@ fn optimise_plans_lawfully_under_a_forced_shortlist() {
                 "optimise",
                 Some(top),
             );
+        }
+    }
+}
+
+#[test]
+fn pins_to_a_district_hold_under_a_forced_shortlist() {
+    // Three households pinned to one district: each keeps all of the
+    // district's lawful dwellings, so the pins are resolved as without a
+    // shortlist (with the shortlist's one or two, two of them would be
+    // refused as taken).
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = repo().join("scenarios").join("demo.toml");
+    let pins = [
+        "--pin",
+        "H004=district:D13",
+        "--pin",
+        "H005=district:D13",
+        "--pin",
+        "H010=district:D13",
+    ];
+    let whole = plan_with(&demo, &tmp.path().join("fcfs"), "fcfs", None, &pins);
+    let short = plan_with(&demo, &tmp.path().join("fcfs-1"), "fcfs", Some(1), &pins);
+    assert!(whole == short, "fcfs plan.csv changes under a shortlist");
+    for strategy in ["greedy", "optimise"] {
+        let out = tmp.path().join(format!("{strategy}-1"));
+        plan_with(&demo, &out, strategy, Some(1), &pins);
+        let plan = read_plan(&out);
+        for h in ["H004", "H005", "H010"] {
+            assert_eq!(plan[h]["pin"], "followed", "{strategy}: {h}");
+            assert_eq!(plan[h]["district"], "D13", "{strategy}: {h}");
         }
     }
 }
