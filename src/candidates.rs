@@ -923,45 +923,6 @@ fn pin_district(
     out.pin_district = Some((d, verdict));
 }
 
-/// Every dwelling the rules allow the household, as [`build`] lists them
-/// without a shortlist (in unit order, the pinned dwelling last): within travel
-/// reach of its school, only a partial pin's district, and its pinned
-/// dwelling as `c` has it (a forced pin breaks rules on purpose). Checked
-/// in parallel (rayon), collected in order.
-#[must_use]
-pub fn every_lawful(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    c: &HouseholdCandidates,
-) -> Vec<PermanentOption> {
-    let locked = h
-        .locked_unit
-        .filter(|&u| inputs.unit(u).tenure == Tenure::Permanent);
-    let district = h.locked_district.filter(|_| h.locked_unit.is_none());
-    let units = travel
-        .within(h.language_school, scenario.rules.max_travel_min)
-        .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect());
-    let mut options: Vec<PermanentOption> = units
-        .par_iter()
-        .filter_map(|&uid| {
-            let u = inputs.unit(uid);
-            if u.tenure != Tenure::Permanent
-                || Some(uid) == locked
-                || district.is_some_and(|d| u.district != Some(d))
-            {
-                return None;
-            }
-            permanent_option_from(inputs, scenario, travel, h, c.arrival, u).ok()
-        })
-        .collect();
-    if let Some(pinned) = locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)) {
-        options.push(pinned.clone());
-    }
-    options
-}
-
 /// The first static rule that refuses the unit to the household, if any.
 pub fn static_verdict(
     inputs: &Inputs,

@@ -20,10 +20,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::{Order, Plan, State, Strategy, allocate_from};
-use crate::candidates::{self, Candidates, PermanentOption};
+use super::{EveryLawful, Order, Plan, State, Strategy, allocate_from};
+use crate::candidates::{self, Candidates, HouseholdCandidates, PermanentOption};
 use crate::ids::{DistrictId, PlaceId, UnitId};
-use crate::model::{Day, Inputs, Tenure};
+use crate::model::{Day, Household, Inputs, Tenure};
 use crate::scenario::Scenario;
 use crate::travel::TravelTimes;
 
@@ -35,7 +35,11 @@ pub fn plan(
     travel: &TravelTimes,
     candidates: &Candidates,
 ) -> Plan {
-    let picks = picks(inputs, scenario, travel, candidates);
+    let lists = WaitingLists::new(inputs, scenario, travel);
+    let picks = picks_from(inputs, scenario, travel, candidates, &lists);
+    // Without a shortlist the candidates are every lawful dwelling.
+    let every_lawful =
+        |h: &Household, c: &HouseholdCandidates| lists.every_lawful(inputs, scenario, travel, h, c);
     allocate_from(
         inputs,
         scenario,
@@ -43,36 +47,104 @@ pub fn plan(
         Some(&picks),
         Order::Arrival,
         Strategy::Fcfs,
-        Some(travel),
+        candidates
+            .shortlist
+            .is_some()
+            .then_some(&every_lawful as EveryLawful<'_>),
     )
 }
 
 /// Dwellings in one batch above which the rules are checked in parallel.
 const PARALLEL_FROM: usize = 512;
 
-/// The dwellings in reach of one language school (`None`: the nearest) that
-/// the rules not about the household allow, by availability, then id: the
-/// order of the waiting list.
-fn waiting_list(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    school: Option<PlaceId>,
-) -> Vec<UnitId> {
-    // With no school at all the travel rule cannot apply (as in
-    // `candidates::build`).
-    let mut units: Vec<UnitId> = travel
-        .within(school, scenario.rules.max_travel_min)
-        .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect())
-        .into_iter()
-        .filter(|&u| {
-            let unit = inputs.unit(u);
-            unit.tenure == Tenure::Permanent
-                && candidates::check_unit(inputs, scenario, unit).is_ok()
-        })
-        .collect();
-    units.sort_unstable_by_key(|&u| (inputs.unit(u).available_from, u));
-    units
+/// The waiting list of each language school (`None`: the nearest): the
+/// dwellings in reach that the rules not about the household allow
+/// ([`candidates::check_unit`]), by availability, then id.
+struct WaitingLists {
+    lists: Vec<Vec<UnitId>>,
+    of: HashMap<Option<PlaceId>, usize>,
+}
+
+impl WaitingLists {
+    fn new(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Self {
+        let mut lists = Vec::new();
+        let mut of = HashMap::new();
+        for h in &inputs.households {
+            of.entry(h.language_school).or_insert_with(|| {
+                lists.push(Self::list(inputs, scenario, travel, h.language_school));
+                lists.len() - 1
+            });
+        }
+        Self { lists, of }
+    }
+
+    fn list(
+        inputs: &Inputs,
+        scenario: &Scenario,
+        travel: &TravelTimes,
+        school: Option<PlaceId>,
+    ) -> Vec<UnitId> {
+        // With no school at all the travel rule cannot apply (as in
+        // `candidates::build`).
+        let mut units: Vec<UnitId> = travel
+            .within(school, scenario.rules.max_travel_min)
+            .unwrap_or_else(|| inputs.units.iter().map(|u| u.id).collect())
+            .into_iter()
+            .filter(|&u| {
+                let unit = inputs.unit(u);
+                unit.tenure == Tenure::Permanent
+                    && candidates::check_unit(inputs, scenario, unit).is_ok()
+            })
+            .collect();
+        units.sort_unstable_by_key(|&u| (inputs.unit(u).available_from, u));
+        units
+    }
+
+    /// The index of the household's list.
+    fn index(&self, h: &Household) -> usize {
+        self.of[&h.language_school]
+    }
+
+    /// Every dwelling the rules allow the household, as
+    /// [`candidates::build`] lists them without a shortlist (in the list's
+    /// order, the pinned dwelling last): only a partial pin's district, and
+    /// its pinned dwelling as `c` has it (a forced pin breaks rules on
+    /// purpose). Checked in parallel (rayon), collected in order.
+    fn every_lawful(
+        &self,
+        inputs: &Inputs,
+        scenario: &Scenario,
+        travel: &TravelTimes,
+        h: &Household,
+        c: &HouseholdCandidates,
+    ) -> Vec<PermanentOption> {
+        let (locked, district) = pins(inputs, h);
+        let mut options: Vec<PermanentOption> = self.lists[self.index(h)]
+            .par_iter()
+            .filter_map(|&uid| {
+                let u = inputs.unit(uid);
+                if Some(uid) == locked || district.is_some_and(|d| u.district != Some(d)) {
+                    return None;
+                }
+                candidates::permanent_option_from(inputs, scenario, travel, h, c.arrival, u).ok()
+            })
+            .collect();
+        if let Some(pinned) = locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)) {
+            options.push(pinned.clone());
+        }
+        options
+    }
+}
+
+/// The household's pinned dwelling (left out of the lists: the candidates
+/// keep it), and a partial pin's district (the candidates narrow to it only
+/// without a pinned unit).
+fn pins(inputs: &Inputs, h: &Household) -> (Option<UnitId>, Option<DistrictId>) {
+    (
+        h.locked_unit
+            .filter(|&u| inputs.unit(u).tenure == Tenure::Permanent),
+        h.locked_district.filter(|_| h.locked_unit.is_none()),
+    )
 }
 
 /// What one household looks for on the waiting list.
@@ -96,6 +168,17 @@ pub fn picks(
     scenario: &Scenario,
     travel: &TravelTimes,
     candidates: &Candidates,
+) -> Vec<Option<UnitId>> {
+    let lists = WaitingLists::new(inputs, scenario, travel);
+    picks_from(inputs, scenario, travel, candidates, &lists)
+}
+
+fn picks_from(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    candidates: &Candidates,
+    lists: &WaitingLists,
 ) -> Vec<Option<UnitId>> {
     let horizon = scenario.horizon_days;
     let mut state = State::new(inputs, scenario);
@@ -126,27 +209,17 @@ pub fn picks(
             .map(|u| u.available_from.max(0))
             .filter(|&d| d < horizon),
     );
-    // One waiting list per language school.
-    let mut lists: Vec<Vec<UnitId>> = Vec::new();
-    let mut list_of: HashMap<Option<PlaceId>, usize> = HashMap::new();
     let mut seekers: Vec<Option<Seeker<'_>>> = Vec::new();
     seekers.resize_with(inputs.households.len(), || None);
     for &i in &queue {
         let h = &inputs.households[i];
         let c = &candidates.households[i];
-        let list = *list_of.entry(h.language_school).or_insert_with(|| {
-            lists.push(waiting_list(inputs, scenario, travel, h.language_school));
-            lists.len() - 1
-        });
-        let locked = h
-            .locked_unit
-            .filter(|&u| inputs.unit(u).tenure == Tenure::Permanent);
+        let (locked, district) = pins(inputs, h);
         seekers[i] = Some(Seeker {
             pinned: locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)),
             locked,
-            // (`candidates` narrows to a district only without a unit pin.)
-            district: h.locked_district.filter(|_| h.locked_unit.is_none()),
-            list,
+            district,
+            list: lists.index(h),
             seen: 0,
         });
     }
@@ -163,7 +236,7 @@ pub fn picks(
             let h = &inputs.households[i];
             let persons = h.final_in(horizon).persons();
             let seeker = seekers[i].as_mut().expect("every queued household seeks");
-            let list = &lists[seeker.list];
+            let list = &lists.lists[seeker.list];
             let from = seeker.seen;
             let to = from + list[from..].partition_point(|&u| inputs.unit(u).available_from <= day);
             seeker.seen = to;

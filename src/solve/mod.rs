@@ -22,7 +22,6 @@ use crate::candidates::{
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::model::{Day, Household, Inputs, Tenure};
 use crate::scenario::Scenario;
-use crate::travel::TravelTimes;
 
 /// A stay in a temporary place, days `from..to` (half-open).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,6 +339,10 @@ pub fn allocate(
     )
 }
 
+/// Every permanent dwelling the rules allow a household, as the candidates
+/// would list them without a shortlist (in any order).
+type EveryLawful<'a> = &'a dyn Fn(&Household, &HouseholdCandidates) -> Vec<PermanentOption>;
+
 /// [`allocate`]; with `every_lawful`, a household without a (bridged) pick
 /// weighs every dwelling the rules allow it, not only its candidates, which
 /// a very large scenario shortlists (the waiting list of [`fcfs`] checks the
@@ -351,10 +354,8 @@ fn allocate_from(
     picks: Option<&[Option<UnitId>]>,
     order_by: Order,
     strategy: Strategy,
-    every_lawful: Option<&TravelTimes>,
+    every_lawful: Option<EveryLawful<'_>>,
 ) -> Plan {
-    // Without a shortlist the candidates are every lawful dwelling.
-    let every_lawful = every_lawful.filter(|_| candidates.shortlist.is_some());
     let horizon = scenario.horizon_days;
     let mut order: Vec<&Household> = inputs.households.iter().collect();
     order.sort_by_key(|h| {
@@ -423,7 +424,7 @@ fn place_one(
     c: &HouseholdCandidates,
     pick: Option<UnitId>,
     mut fill_in: bool,
-    every_lawful: Option<&TravelTimes>,
+    every_lawful: Option<EveryLawful<'_>>,
 ) -> Placement {
     let inputs = state.inputs;
     let horizon = state.scenario.horizon_days;
@@ -485,13 +486,7 @@ fn place_one(
 
     // The dwellings the household may get: its candidates, or every lawful one.
     let options: std::borrow::Cow<'_, [PermanentOption]> = match every_lawful {
-        Some(travel) => std::borrow::Cow::Owned(crate::candidates::every_lawful(
-            inputs,
-            state.scenario,
-            travel,
-            h,
-            c,
-        )),
+        Some(every_lawful) => std::borrow::Cow::Owned(every_lawful(h, c)),
         None => std::borrow::Cow::Borrowed(&c.permanent),
     };
     let mut permanent: Vec<&PermanentOption> = options.iter().collect();
