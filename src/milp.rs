@@ -309,25 +309,25 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
         spread,
         fixed,
         unit_count: inputs.units.len(),
-        pruning: prune.map(|p| {
+        pruning: {
             // A shortlist (very large scenarios) dropped pairs before the model.
-            let (rule, unlisted) = match &candidates.shortlist {
-                Some(s) => (
-                    format!("{}; then {}", s.describe(), p.describe()),
-                    candidates
-                        .households
-                        .iter()
-                        .map(|c| c.unlisted as usize)
-                        .sum(),
-                ),
-                None => (p.describe(), 0),
+            let unlisted: usize = candidates
+                .households
+                .iter()
+                .map(|c| c.unlisted as usize)
+                .sum();
+            let rule = match (&candidates.shortlist, &prune) {
+                (Some(s), Some(p)) => Some(format!("{}; then {}", s.describe(), p.describe())),
+                (Some(s), None) => Some(s.describe()),
+                (None, Some(p)) => Some(p.describe()),
+                (None, None) => None,
             };
-            Pruning {
+            rule.map(|rule| Pruning {
                 rule,
                 kept: pairs_len,
                 dropped: pruned + unlisted,
-            }
-        }),
+            })
+        },
     }
 }
 

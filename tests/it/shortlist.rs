@@ -101,11 +101,17 @@ fn optimise_plans_lawfully_under_a_forced_shortlist() {
     for seed in [1, 2] {
         let scenario = generated(tmp.path(), "s", seed);
         for top in [1, 5] {
-            plan(
-                &scenario,
-                &tmp.path().join(format!("optimise-{seed}-{top}")),
-                "optimise",
-                Some(top),
+            let out = tmp.path().join(format!("optimise-{seed}-{top}"));
+            plan(&scenario, &out, "optimise", Some(top));
+            // The summary says the candidates were shortlisted, and how.
+            let summary: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(out.join("summary.json")).expect("summary.json"),
+            )
+            .expect("JSON");
+            let pruning = summary["candidate_pruning"].as_str().unwrap_or_default();
+            assert!(
+                pruning.starts_with(&format!("each household's {top} cheapest lawful dwellings")),
+                "candidate_pruning: {pruning:?}"
             );
         }
     }
