@@ -148,6 +148,9 @@ pub struct HouseholdCandidates {
     /// Lawful dwellings left out of `permanent` by the shortlist of a very
     /// large scenario ([`Shortlist`]); 0 otherwise.
     pub unlisted: u32,
+    /// Dwellings added back to `permanent` because the household is their
+    /// best one ([`Cover`]): the model's pruning keeps them too.
+    pub cover: Vec<UnitId>,
     /// How many temporary sites each rule excluded.
     pub temporary_excluded: BTreeMap<Reason, u32>,
     /// The pinned unit's verdict: `Err` names the rule that refuses it. A
@@ -276,26 +279,48 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
         .map(|h| verdicts[&Profile::of(h, horizon)].entries.len())
         .sum();
     let shortlist = Shortlist::for_pairs(passing);
-    // In parallel (rayon); collected in household order, so deterministic.
-    let mut households: Vec<HouseholdCandidates> = inputs
+    // In parallel (rayon), in chunks of households, each with its own
+    // cover; collected and merged in household order, so deterministic.
+    let chunks: Vec<(Vec<HouseholdCandidates>, Option<Cover>)> = inputs
         .households
-        .par_iter()
-        .map(|h| {
-            household_candidates(
-                inputs,
-                scenario,
-                travel,
-                Shared {
-                    reach: &reach[&h.language_school],
-                    verdicts: &verdicts[&Profile::of(h, horizon)],
-                    sites: &site_verdicts[&SiteProfile::of(h)],
-                },
-                counts,
-                shortlist,
-                h,
-            )
+        .par_chunks(1024)
+        .map(|chunk| {
+            let mut cover = shortlist.map(|_| Cover::new(inputs.units.len()));
+            let households = chunk
+                .iter()
+                .map(|h| {
+                    household_candidates(
+                        inputs,
+                        scenario,
+                        travel,
+                        Shared {
+                            reach: &reach[&h.language_school],
+                            verdicts: &verdicts[&Profile::of(h, horizon)],
+                            sites: &site_verdicts[&SiteProfile::of(h)],
+                        },
+                        counts,
+                        (shortlist, cover.as_mut()),
+                        h,
+                    )
+                })
+                .collect();
+            (households, cover)
         })
         .collect();
+    let mut households = Vec::with_capacity(inputs.households.len());
+    let mut cover: Option<Cover> = None;
+    for (chunk, c) in chunks {
+        households.extend(chunk);
+        if let Some(c) = c {
+            match &mut cover {
+                None => cover = Some(c),
+                Some(all) => all.merge(&c),
+            }
+        }
+    }
+    if let Some(cover) = cover {
+        cover.apply(inputs, scenario, travel, &mut households);
+    }
     refuse_conflicting_pins(inputs, scenario, &mut households);
     Candidates {
         households,
@@ -395,6 +420,79 @@ impl Shortlist {
             kept[i] = true;
         }
         kept
+    }
+}
+
+/// Under a shortlist, each lawful dwelling's best household: the one for
+/// which it is the least worse than that household's own cheapest dwelling
+/// (ties: the first household). Households' shortlists are alike (the
+/// cheapest dwellings are cheap for many), so without it a dwelling that is
+/// in no shortlist would be lost to the model; with it every lawful
+/// dwelling is in at least one household's candidates.
+struct Cover {
+    /// Per unit: (how much dearer than the household's cheapest, household).
+    best: Vec<Option<(f64, HouseholdId)>>,
+}
+
+impl Cover {
+    fn new(units: usize) -> Self {
+        Self {
+            best: vec![None; units],
+        }
+    }
+
+    fn offer(&mut self, unit: UnitId, regret: f64, h: HouseholdId) {
+        let slot = &mut self.best[unit.index()];
+        if slot.is_none_or(|(r, k)| regret.total_cmp(&r).then(h.cmp(&k)).is_lt()) {
+            *slot = Some((regret, h));
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        for (unit, b) in other.best.iter().enumerate() {
+            if let Some((r, h)) = *b {
+                self.offer(UnitId(crate::ids::to_u32(unit)), r, h);
+            }
+        }
+    }
+
+    /// Adds each dwelling to its best household's candidates where its
+    /// shortlist left it out (in unit order, as the rest).
+    fn apply(
+        &self,
+        inputs: &Inputs,
+        scenario: &Scenario,
+        travel: &TravelTimes,
+        households: &mut [HouseholdCandidates],
+    ) {
+        let mut added: Vec<Vec<UnitId>> = vec![Vec::new(); households.len()];
+        for (unit, b) in self.best.iter().enumerate() {
+            if let Some((_, h)) = *b {
+                let unit = UnitId(crate::ids::to_u32(unit));
+                let c = &households[h.index()];
+                if c.permanent.binary_search_by_key(&unit, |o| o.unit).is_err() {
+                    added[h.index()].push(unit);
+                }
+            }
+        }
+        for ((h, c), units) in inputs.households.iter().zip(households).zip(added) {
+            if units.is_empty() {
+                continue;
+            }
+            c.unlisted -= crate::ids::to_u32(units.len());
+            c.cover.clone_from(&units);
+            c.permanent.extend(units.into_iter().map(|u| {
+                permanent_option(
+                    scenario,
+                    travel,
+                    h,
+                    c.arrival,
+                    inputs.unit(u),
+                    Loose { moved_in: false },
+                )
+            }));
+            c.permanent.sort_unstable_by_key(|o| o.unit);
+        }
     }
 }
 
@@ -697,7 +795,7 @@ fn household_candidates(
         sites,
     }: Shared,
     (n_perm, n_temp): (u32, u32),
-    shortlist: Option<Shortlist>,
+    (shortlist, cover): (Option<Shortlist>, Option<&mut Cover>),
     h: &Household,
 ) -> HouseholdCandidates {
     let mut out = HouseholdCandidates {
@@ -771,6 +869,14 @@ fn household_candidates(
                     .map(|(&(_, unit), _)| option(inputs.unit(unit)))
                     .collect();
                 out.unlisted = crate::ids::to_u32(costed.len() - out.permanent.len());
+                if let Some(cover) = cover
+                    && h.locked_unit.is_none()
+                {
+                    let least = costed.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+                    for &(cost, unit) in &costed {
+                        cover.offer(unit, cost - least, h.id);
+                    }
+                }
             }
         }
     }

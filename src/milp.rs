@@ -243,7 +243,7 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> M
                 .collect();
             let dropped = prune
                 .as_ref()
-                .map_or(0, |prune| prune.apply(&mut own, lawful_pin(c)));
+                .map_or(0, |prune| prune.apply(&mut own, lawful_pin(c), &c.cover));
             own.shrink_to_fit();
             (own, dropped)
         })
@@ -487,9 +487,9 @@ impl Prune {
         )
     }
 
-    /// Prunes one household's pairs in place (their order kept); returns
-    /// how many were dropped.
-    fn apply(&self, own: &mut Vec<Pair>, pin: Option<UnitId>) -> usize {
+    /// Prunes one household's pairs in place (their order kept), keeping
+    /// `pin` and the `cover` dwellings; returns how many were dropped.
+    fn apply(&self, own: &mut Vec<Pair>, pin: Option<UnitId>, cover: &[UnitId]) -> usize {
         let before = own.len();
         let mut order: Vec<usize> = (0..own.len()).collect();
         order.sort_unstable_by(|&a, &b| own[a].cost.total_cmp(&own[b].cost).then(a.cmp(&b)));
@@ -536,6 +536,13 @@ impl Prune {
             && let Some(i) = own.iter().position(|p| p.unit == pin)
         {
             keep[i] = true;
+        }
+        if !cover.is_empty() {
+            for (i, p) in own.iter().enumerate() {
+                if cover.binary_search(&p.unit).is_ok() {
+                    keep[i] = true;
+                }
+            }
         }
         let mut i = 0;
         own.retain(|_| {

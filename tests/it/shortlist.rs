@@ -4,6 +4,7 @@
 //! list, so its plan does not change; `greedy` and `optimise` choose from
 //! the shortlist and still plan lawfully.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::{bin, checker, read_plan, repo};
@@ -144,5 +145,51 @@ fn pins_to_a_district_hold_under_a_forced_shortlist() {
             assert_eq!(plan[h]["pin"], "followed", "{strategy}: {h}");
             assert_eq!(plan[h]["district"], "D13", "{strategy}: {h}");
         }
+    }
+}
+
+/// The dwellings that appear in some `x.<household>.<dwelling>` variable of
+/// the exported model, the shortlist forced to `top` (or not).
+fn model_dwellings(scenario: &Path, mps: &Path, top: Option<usize>) -> BTreeSet<String> {
+    let mut cmd = bin();
+    cmd.arg("export-model")
+        .arg(scenario)
+        .arg("--mps")
+        .arg(mps)
+        .env_remove("BOLIGPLAN_SHORTLIST_TOP");
+    if let Some(top) = top {
+        cmd.env("BOLIGPLAN_SHORTLIST_TOP", top.to_string());
+    }
+    let o = cmd.output().expect("cannot start boligplan");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    crate::model::Mps::read(mps)
+        .vars
+        .iter()
+        .filter_map(|v| v.name.strip_prefix("x."))
+        .map(|rest| {
+            rest.rsplit('.')
+                .next()
+                .expect("x.<household>.<dwelling>")
+                .to_owned()
+        })
+        .collect()
+}
+
+/// However short the shortlist, every dwelling that is lawful for some
+/// household stays a pair of the model (`candidates::Cover`).
+#[test]
+fn no_lawful_dwelling_is_lost_to_a_forced_shortlist() {
+    let tmp = tempfile::tempdir().unwrap();
+    for seed in [1, 2] {
+        let scenario = generated(tmp.path(), "s", seed);
+        let whole = model_dwellings(&scenario, &tmp.path().join("whole.mps"), None);
+        let short = model_dwellings(&scenario, &tmp.path().join("short.mps"), Some(1));
+        assert!(
+            whole.len() > 50,
+            "seed {seed}: only {} dwellings",
+            whole.len()
+        );
+        let lost: Vec<_> = whole.difference(&short).collect();
+        assert!(lost.is_empty(), "seed {seed}: dwellings lost: {lost:?}");
     }
 }
