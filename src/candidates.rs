@@ -423,41 +423,51 @@ impl Shortlist {
     }
 }
 
-/// Under a shortlist, each lawful dwelling's best household: the one for
-/// which it is the least worse than that household's own cheapest dwelling
-/// (ties: the first household). Households' shortlists are alike (the
+/// How many households keep each lawful dwelling under a shortlist
+/// ([`Cover`]): on xl seed 1, 3 instead of 1 made the objective 0.5 % better
+/// and took 5 fewer steps, for 42,000 more pairs.
+const COVER: usize = 3;
+
+/// Under a shortlist, each lawful dwelling's [`COVER`] best households: those
+/// for which it is the least worse than their own cheapest dwelling (ties:
+/// the first household). Households' shortlists are alike (the
 /// cheapest dwellings are cheap for many), so without it a dwelling that is
 /// in no shortlist would be lost to the model; with it every lawful
 /// dwelling is in at least one household's candidates.
 struct Cover {
-    /// Per unit: (how much dearer than the household's cheapest, household).
+    /// Per unit, `COVER` slots, best first: (how much dearer than the
+    /// household's cheapest, household).
     best: Vec<Option<(f64, HouseholdId)>>,
 }
 
 impl Cover {
     fn new(units: usize) -> Self {
         Self {
-            best: vec![None; units],
+            best: vec![None; units * COVER],
         }
     }
 
     fn offer(&mut self, unit: UnitId, regret: f64, h: HouseholdId) {
-        let slot = &mut self.best[unit.index()];
-        if slot.is_none_or(|(r, k)| regret.total_cmp(&r).then(h.cmp(&k)).is_lt()) {
-            *slot = Some((regret, h));
+        let slots = &mut self.best[unit.index() * COVER..(unit.index() + 1) * COVER];
+        let better = |s: &Option<(f64, HouseholdId)>| {
+            s.is_none_or(|(r, k)| regret.total_cmp(&r).then(h.cmp(&k)).is_lt())
+        };
+        if let Some(at) = slots.iter().position(better) {
+            slots[at..].rotate_right(1);
+            slots[at] = Some((regret, h));
         }
     }
 
     fn merge(&mut self, other: &Self) {
-        for (unit, b) in other.best.iter().enumerate() {
+        for (i, b) in other.best.iter().enumerate() {
             if let Some((r, h)) = *b {
-                self.offer(UnitId(crate::ids::to_u32(unit)), r, h);
+                self.offer(UnitId(crate::ids::to_u32(i / COVER)), r, h);
             }
         }
     }
 
-    /// Adds each dwelling to its best household's candidates where its
-    /// shortlist left it out (in unit order, as the rest).
+    /// Adds each dwelling to its best households' candidates where their
+    /// shortlists left it out (in unit order, as the rest).
     fn apply(
         &self,
         inputs: &Inputs,
@@ -466,9 +476,9 @@ impl Cover {
         households: &mut [HouseholdCandidates],
     ) {
         let mut added: Vec<Vec<UnitId>> = vec![Vec::new(); households.len()];
-        for (unit, b) in self.best.iter().enumerate() {
+        for (i, b) in self.best.iter().enumerate() {
             if let Some((_, h)) = *b {
-                let unit = UnitId(crate::ids::to_u32(unit));
+                let unit = UnitId(crate::ids::to_u32(i / COVER));
                 let c = &households[h.index()];
                 if c.permanent.binary_search_by_key(&unit, |o| o.unit).is_err() {
                     added[h.index()].push(unit);
