@@ -432,8 +432,9 @@ const COVER: usize = 3;
 /// for which it is the least worse than their own cheapest dwelling (ties:
 /// the first household). Households' shortlists are alike (the
 /// cheapest dwellings are cheap for many), so without it a dwelling that is
-/// in no shortlist would be lost to the model; with it every lawful
-/// dwelling is in at least one household's candidates.
+/// in no shortlist would be lost to the model; with it every dwelling that
+/// is lawful for a household not pinned to a dwelling is in at least one
+/// household's candidates.
 struct Cover {
     /// Per unit, `COVER` slots, best first: (how much dearer than the
     /// household's cheapest, household).
@@ -1321,10 +1322,9 @@ fn check_site(
 mod tests {
     use super::*;
 
-    /// The shortlist's promise, checked by sorting: the `top` cheapest are
-    /// kept, every other kept dwelling is among its district's
-    /// `per_district` cheapest (or the pin), at most `top` of those, and the
-    /// pin always.
+    /// The shortlist's promise, checked by sorting: exactly the `top`
+    /// cheapest, the `top` cheapest of the districts' `per_district`
+    /// cheapest beyond them, and the pin.
     #[test]
     fn shortlist_keeps_the_cheapest_and_each_districts_best() {
         let mut state = 11_u64;

@@ -38,7 +38,12 @@ enum Command {
         time_limit: Option<f64>,
         /// Stop optimising once the plan is proven within this many percent of the
         /// optimum (after a minimum amount of work; smaller models go on towards a proof).
-        #[arg(long, value_name = "PERCENT", default_value_t = 0.75, value_parser = parse_gap)]
+        #[arg(
+            long,
+            value_name = "PERCENT",
+            default_value_t = boligplan::solve::optimise::DEFAULT_GAP_PERCENT,
+            value_parser = parse_gap
+        )]
         gap: f64,
         /// CSV outputs for a Danish Excel (`;`, decimal commas, UTF-8 BOM) or standard.
         #[arg(long, default_value = "standard", value_parser = ["standard", "excel-da"])]

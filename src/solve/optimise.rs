@@ -56,6 +56,9 @@ pub struct Budget {
     pub improve_rounds: usize,
 }
 
+/// The gap, in percent, at which the steps stop by default (`plan --gap`).
+pub const DEFAULT_GAP_PERCENT: f64 = 0.75;
+
 impl Default for Budget {
     fn default() -> Self {
         Self {
@@ -65,7 +68,7 @@ impl Default for Budget {
             max_nodes: 100_000,
             search_work: 4_000_000,
             min_nodes: 16,
-            acceptable_gap: 0.0075,
+            acceptable_gap: DEFAULT_GAP_PERCENT / 100.0,
             work: 20_000_000,
             core_size: 8,
             improve_rounds: 5,
