@@ -20,26 +20,21 @@
 //! - *midlertidigt opholdssted*: temporary place (integrationsloven § 12).
 
 pub mod candidates;
-pub mod compare;
+pub mod commands;
 pub mod crs;
 pub mod economy;
 pub mod evaluate;
-pub mod explain;
-pub mod export;
+pub mod findings;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod generate;
-pub mod gpkg;
 pub mod ids;
 pub mod load;
 pub mod milp;
 pub mod model;
 pub mod network;
-pub mod pins;
+pub mod output;
 pub mod pipeline;
-pub mod report;
 pub mod scenario;
-pub mod simulate;
 pub mod solve;
 pub mod spread;
 pub mod travel;

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use boligplan::load::{self, Severity};
+use boligplan::output::export;
 use boligplan::solve::Strategy;
-use boligplan::{export, pipeline, scenario};
+use boligplan::{pipeline, scenario};
 
 /// Housing placement and dispersal planner for Danish municipalities.
 #[derive(Debug, Parser)]
@@ -65,8 +66,8 @@ enum Command {
     /// Write a synthetic but realistic scenario (toml + data) for demos, tests and benchmarks.
     Generate {
         /// s (60 households), m (600), l (6,000) or xl (30,000).
-        #[arg(long, value_parser = boligplan::generate::Size::parse)]
-        size: boligplan::generate::Size,
+        #[arg(long, value_parser = boligplan::commands::generate::Size::parse)]
+        size: boligplan::commands::generate::Size,
         /// Seed of the generator: the same seed gives the same files.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -215,7 +216,7 @@ fn main() -> ExitCode {
         }
         Command::ExportModel { scenario, mps } => export_model(&scenario, &mps),
         Command::Generate { size, seed, out } => {
-            match boligplan::generate::generate(size, seed, &out) {
+            match boligplan::commands::generate::generate(size, seed, &out) {
                 Ok(path) => {
                     println!("{}", path.display());
                     ExitCode::SUCCESS
@@ -240,7 +241,7 @@ fn main() -> ExitCode {
             out,
             quiet,
         } => {
-            let settings = boligplan::simulate::Settings {
+            let settings = boligplan::commands::simulate::Settings {
                 step_days: step,
                 household_notice_days,
                 vacancy_notice_days,
@@ -252,8 +253,9 @@ fn main() -> ExitCode {
             simulate(&scenario, &settings, json, out.as_deref(), quiet)
         }
         Command::Report { dirs, out, lang } => {
-            let lang = boligplan::report::i18n::Lang::parse(&lang).expect("clap checked the value");
-            match boligplan::report::write_report(&dirs, &out, lang) {
+            let lang = boligplan::commands::report::i18n::Lang::parse(&lang)
+                .expect("clap checked the value");
+            match boligplan::commands::report::write_report(&dirs, &out, lang) {
                 Ok(()) => {
                     eprintln!("wrote {}", out.display());
                     ExitCode::SUCCESS
@@ -270,23 +272,25 @@ fn main() -> ExitCode {
             json,
             scenario,
         } => explain(&dir, &household, json, scenario.as_deref()),
-        Command::Compare { dirs, json, csv } => match boligplan::compare::compare(&dirs) {
-            Ok(c) => {
-                let text = if json {
-                    boligplan::compare::render_json(&c)
-                } else if csv {
-                    boligplan::compare::render_csv(&c)
-                } else {
-                    boligplan::compare::render_table(&c)
-                };
-                print!("{text}");
-                ExitCode::SUCCESS
+        Command::Compare { dirs, json, csv } => {
+            match boligplan::commands::compare::compare(&dirs) {
+                Ok(c) => {
+                    let text = if json {
+                        boligplan::commands::compare::render_json(&c)
+                    } else if csv {
+                        boligplan::commands::compare::render_csv(&c)
+                    } else {
+                        boligplan::commands::compare::render_table(&c)
+                    };
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
-        },
+        }
     }
 }
 
@@ -395,7 +399,7 @@ fn parse_step(s: &str) -> Result<i64, String> {
 
 fn simulate(
     path: &std::path::Path,
-    settings: &boligplan::simulate::Settings,
+    settings: &boligplan::commands::simulate::Settings,
     json: bool,
     out: Option<&std::path::Path>,
     quiet: bool,
@@ -417,7 +421,8 @@ fn simulate(
         bar.set_length(n as u64);
         bar.set_position(k as u64);
     };
-    let result = boligplan::simulate::simulate(&inputs, &scenario, settings, &mut progress);
+    let result =
+        boligplan::commands::simulate::simulate(&inputs, &scenario, settings, &mut progress);
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,
@@ -445,7 +450,7 @@ fn simulate(
             serde_json::to_string_pretty(&report).expect("the report serialises")
         );
     } else {
-        print!("{}", boligplan::simulate::render(&report));
+        print!("{}", boligplan::commands::simulate::render(&report));
     }
     ExitCode::SUCCESS
 }
@@ -456,7 +461,7 @@ fn explain(
     json: bool,
     scenario: Option<&std::path::Path>,
 ) -> ExitCode {
-    use boligplan::explain;
+    use boligplan::commands::explain;
     let report = explain::load(dir, scenario).and_then(|ctx| explain::explain(&ctx, household));
     match report {
         Ok(r) => {

@@ -570,9 +570,7 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ScenarioError {
             .collect::<Vec<_>>()
             .join(", ");
         message = format!("key `{key}`: unknown key, expected one of {list}");
-        if let Some(best) =
-            crate::load::findings::closest(&key, expected.iter().map(String::as_str))
-        {
+        if let Some(best) = crate::findings::closest(&key, expected.iter().map(String::as_str)) {
             message = format!("{message}\n  hint: did you mean `{best}`?");
         }
     } else if let Some(field) = message

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use boligplan::generate::{Size, generate};
+use boligplan::commands::generate::{Size, generate};
 
 const FILES: [&str; 6] = [
     "scenario.toml",

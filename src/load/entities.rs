@@ -6,10 +6,10 @@ use std::path::Path;
 use geo::{BoundingRect, Centroid, Coord, Intersects, LineString, MultiPolygon, Point, Polygon};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
-use super::findings::{Findings, Location};
 use super::gpkg_in::{is_gpkg, read_gpkg};
 use super::table::{Fields, Table, Ticker, read_csv, read_geojson};
 use crate::crs::{Crs, Transformer};
+use crate::findings::{Findings, Location};
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId, to_u32};
 use crate::model::{District, Household, Place, PlaceKind, Reunion, Tenure, Unit, UnitKind};
 use crate::scenario::{InputPaths, Scenario};
@@ -116,7 +116,7 @@ fn missing_reference<'a>(
     let mut ids: Vec<&str> = ids.collect();
     ids.sort_unstable();
     let message = format!("found \"{value}\", expected the id of a {what} in {file}");
-    match super::findings::closest(value, ids.iter().copied()) {
+    match crate::findings::closest(value, ids.iter().copied()) {
         Some(best) => f.problem_hint(field, message, format!("did you mean \"{best}\"?")),
         None => f.problem(field, message),
     }

@@ -15,9 +15,9 @@ use geojson::{Geometry, GeometryValue, Position};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::findings::{Findings, Location, Severity, closest};
 use super::table::{Row, Table, value_text};
 use crate::crs::Crs;
+use crate::findings::{Findings, Location, Severity, closest};
 
 /// Whether `path` names a GeoPackage (by its extension).
 pub(super) fn is_gpkg(path: &Path) -> bool {

@@ -50,9 +50,9 @@ use std::path::{Path, PathBuf};
 use geo::{Distance, Euclidean, Point};
 use rstar::{RTree, primitives::GeomWithData};
 
-use super::findings::{Findings, Location, Severity, closest};
 use super::table::decode_text;
 use crate::crs::{Crs, Transformer};
+use crate::findings::{Findings, Location, Severity, closest};
 use crate::network::{Link, NetworkSettings};
 
 /// Errors reported per file of a feed before the rest are only counted.

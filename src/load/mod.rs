@@ -5,7 +5,7 @@
 //! refuses to run).
 
 mod entities;
-pub mod findings;
+
 mod gpkg_in;
 pub mod gtfs;
 mod network;
@@ -13,7 +13,7 @@ mod table;
 
 use std::collections::HashMap;
 
-pub use findings::{Finding, Location, Severity};
+pub use crate::findings::{Finding, Location, Severity};
 pub use table::Progress;
 
 use crate::model::Inputs;
@@ -37,7 +37,7 @@ pub fn load_with_progress(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> (Inputs, Vec<Finding>) {
     let mut ticker = table::Ticker::new(progress);
-    let mut findings = findings::Findings::default();
+    let mut findings = crate::findings::Findings::default();
     let mut inputs = Inputs::default();
     let (places, places_rejected) = entities::places(
         &scenario.inputs.places,

@@ -11,9 +11,9 @@ use std::path::Path;
 
 use geo::{Coord, Euclidean, Length, LineString, Point};
 
-use super::findings::{Findings, Location};
 use super::table::{Fields, Ticker, read_geojson};
 use crate::crs::Transformer;
+use crate::findings::{Findings, Location};
 use crate::network::{Link, Network, NetworkSettings};
 
 const NETWORK_FIELDS: &[&str] = &[

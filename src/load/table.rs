@@ -9,8 +9,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::findings::{Findings, Location, Severity, closest};
 use crate::crs::Crs;
+use crate::findings::{Findings, Location, Severity, closest};
 use crate::scenario::DateFormat;
 
 /// One record of an input file.

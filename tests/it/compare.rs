@@ -7,7 +7,7 @@
 
 use std::fs;
 
-use boligplan::compare;
+use boligplan::commands::compare;
 
 use crate::{data_dir, repo, run_plan};
 

@@ -1,5 +1,5 @@
 //! Reading a plan output directory: `summary.json` (through
-//! [`crate::compare`]), the district polygons and placement points of
+//! [`crate::commands::compare`]), the district polygons and placement points of
 //! `plan.geojson` (projected to EPSG:25832), and the rows of `plan.csv`
 //! without their amounts (no income, benefit or rent is kept).
 
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::compare::CompareError;
+use crate::commands::compare::CompareError;
 use crate::crs::{Crs, Transformer};
 
 /// Why a plan directory could not be read.
@@ -112,7 +112,7 @@ impl PlanData {
 
 /// Reads the plan directories, in order.
 pub fn read_plans(dirs: &[PathBuf]) -> Result<Vec<PlanData>, ReadError> {
-    let names = crate::compare::names(dirs);
+    let names = crate::commands::compare::names(dirs);
     dirs.iter()
         .zip(names)
         .map(|(dir, name)| read_plan(dir, name))
@@ -125,7 +125,7 @@ fn read_plan(dir: &Path, name: String) -> Result<PlanData, ReadError> {
             path: dir.to_path_buf(),
         });
     }
-    let summary = crate::compare::read_summary(dir)?;
+    let summary = crate::commands::compare::read_summary(dir)?;
     let geojson_path = dir.join("plan.geojson");
     let text = read(
         &geojson_path,

@@ -210,7 +210,7 @@ fn write_files(
     )?;
 
     let gpkg_path = dir.join("plan.gpkg");
-    crate::gpkg::write_gpkg_with(
+    crate::output::gpkg::write_gpkg_with(
         &gpkg_path,
         inputs,
         scenario,
@@ -223,7 +223,7 @@ fn write_files(
         message: e.to_string(),
     })?;
     // The layers' QGIS styles, to load by hand next to plan.geojson.
-    for (name, qml) in crate::gpkg::qml_sidecars() {
+    for (name, qml) in crate::output::gpkg::qml_sidecars() {
         let path = dir.join(name);
         fs_err::write(&path, qml).map_err(io(&path))?;
     }
@@ -280,7 +280,7 @@ fn write_districts(
     for d in &summary.districts {
         let small = suppress_small
             && d.persons_placed > 0
-            && d.persons_placed < crate::gpkg::SUPPRESSION_THRESHOLD;
+            && d.persons_placed < crate::output::gpkg::SUPPRESSION_THRESHOLD;
         let hide = |v: String| if small { String::new() } else { v };
         let mut record = vec![
             d.id.clone(),
@@ -320,7 +320,7 @@ fn write_districts(
         record.extend(d.placed_by_quarter.iter().map(|&q| {
             if !suppress_small || q == 0 {
                 q.to_string()
-            } else if small || q < crate::gpkg::SUPPRESSION_THRESHOLD {
+            } else if small || q < crate::output::gpkg::SUPPRESSION_THRESHOLD {
                 "<5".to_string()
             } else {
                 (((q + 2) / 5) * 5).to_string()
@@ -404,7 +404,7 @@ fn plan_geojson(
         // (the same rule as plan.gpkg): the counts, and the total that would
         // give them away, become null, with a label instead.
         let small = figures.persons_placed > 0
-            && figures.persons_placed < crate::gpkg::SUPPRESSION_THRESHOLD;
+            && figures.persons_placed < crate::output::gpkg::SUPPRESSION_THRESHOLD;
         if suppress_small && small {
             for key in ["persons_placed", "households_placed", "newcomers_after"] {
                 props.insert(key.into(), Value::Null);

@@ -141,17 +141,17 @@ const STYLES: &[(&str, &str, &str)] = &[
     (
         "placements",
         "placements by status",
-        include_str!("../assets/styles/placements.qml"),
+        include_str!("../../assets/styles/placements.qml"),
     ),
     (
         "housing",
         "housing by occupancy",
-        include_str!("../assets/styles/housing.qml"),
+        include_str!("../../assets/styles/housing.qml"),
     ),
     (
         "districts",
         "districts by newcomer share",
-        include_str!("../assets/styles/districts.qml"),
+        include_str!("../../assets/styles/districts.qml"),
     ),
 ];
 

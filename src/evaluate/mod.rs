@@ -2,6 +2,8 @@
 //!
 //! Pure: no I/O, no clock (solve time is passed in).
 
+pub mod pins;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -209,9 +211,9 @@ pub struct Summary {
     /// Subgradient steps of the optimising engine (0 for other strategies).
     pub iterations: usize,
     pub solve_seconds: f64,
-    pub pins: crate::pins::PinReport,
+    pub pins: crate::evaluate::pins::PinReport,
     /// Only when re-planning with `--previous`.
-    pub replanning: Option<crate::pins::Replanning>,
+    pub replanning: Option<crate::evaluate::pins::Replanning>,
 }
 
 /// The command that made a plan.
@@ -529,7 +531,7 @@ pub fn summarise(
             .map(|b| round6(crate::solve::optimise::relative_gap(quality.objective, b))),
         iterations: quality.iterations,
         solve_seconds: (quality.solve_seconds * 1000.0).round() / 1000.0,
-        pins: crate::pins::PinReport::default(),
+        pins: crate::evaluate::pins::PinReport::default(),
         replanning: None,
         candidate_pruning: None,
     }

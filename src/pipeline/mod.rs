@@ -8,7 +8,7 @@ use crate::candidates;
 use crate::evaluate::{self, HouseholdRow, Quality, Summary};
 use crate::milp;
 use crate::model::{Inputs, PinOrigin};
-use crate::pins;
+pub mod decisions;
 use crate::scenario::Scenario;
 use crate::solve::{self, Order, Plan, Strategy, optimise};
 use crate::travel::TravelTimes;
@@ -56,12 +56,12 @@ pub fn decide(
     inputs: &mut Inputs,
     scenario: &Scenario,
     options: &Options,
-) -> Result<(), pins::DecisionError> {
+) -> Result<(), decisions::DecisionError> {
     if let Some(dir) = &options.previous {
-        let previous = pins::read_previous(dir, inputs, scenario)?;
+        let previous = decisions::read_previous(dir, inputs, scenario)?;
         inputs.decisions.previous = Some(previous);
     }
-    pins::apply_pins(inputs, &options.pins)?;
+    decisions::apply_pins(inputs, &options.pins)?;
     inputs.decisions.force.clone_from(&options.force);
     Ok(())
 }
@@ -211,7 +211,7 @@ pub fn plan(
     let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
     let (cells, pin_report, replanning) =
-        pins::report(inputs, scenario, &travel, &candidates, &plan);
+        evaluate::pins::report(inputs, scenario, &travel, &candidates, &plan);
     for (row, (pin, previous)) in rows.iter_mut().zip(cells) {
         row.pin = pin;
         row.previous = previous;

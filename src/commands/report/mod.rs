@@ -3,7 +3,7 @@
 //! households that wait — for one plan, or several side by side.
 //!
 //! Reads only the plan directories (`summary.json` through
-//! [`crate::compare`], `plan.geojson`, `plan.csv`); writes one file,
+//! [`crate::commands::compare`], `plan.geojson`, `plan.csv`); writes one file,
 //! atomically. Nothing in the page is fetched: SVG drawn inline (the map
 //! from the projected district polygons, the charts with `plotters`),
 //! styles inline, no scripts, and a Content Security Policy that forbids
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::compare::{Cell, Direction, best_of};
+use crate::commands::compare::{Cell, Direction, best_of};
 use data::PlanData;
 use html::esc;
 use i18n::{Lang, T};
