@@ -6,6 +6,9 @@
 use crate::model::{Composition, Household};
 use crate::scenario::{Benefits, HousingBenefit, MinDisposable, TemporaryCharge};
 
+/// Days per month for monthly amounts (365.25 / 12).
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
 /// Monthly income: the household's own figure, else the benefit rates.
 #[must_use]
 pub fn income_dkk(household: &Household, comp: Composition, rates: &Benefits) -> i64 {

@@ -34,6 +34,7 @@ pub mod model;
 pub mod network;
 pub mod output;
 pub mod pipeline;
+pub mod rules;
 pub mod scenario;
 pub mod solve;
 pub mod spread;

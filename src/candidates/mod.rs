@@ -15,119 +15,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::economy::{Budget, budget};
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
-use crate::model::{Day, Household, Inputs, PinOrigin, Tenure, Unit, UnitKind};
+use crate::model::{Day, Household, Inputs, PinOrigin, Tenure, Unit};
+use crate::rules::{self, ALL_LAYERS, Layer, PERMANENT, Subject, TEMPORARY, cost};
+pub use crate::rules::{PermanentOption, Reason, TemporaryOption};
 use crate::scenario::Scenario;
 use crate::travel::TravelTimes;
-
-/// A rule, as the reason a household did not get a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Reason {
-    Availability,
-    ForbiddenDistrict,
-    Accessibility,
-    Size,
-    Capacity,
-    Affordability,
-    Travel,
-    WorkTravel,
-    Pin,
-    Taken,
-    DistrictCap,
-    BuildingCap,
-    NoTemporaryBridge,
-    TradeOff,
-    ArrivalAfterHorizon,
-}
-
-impl Reason {
-    /// The code written to `reason_code`.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Reason::Availability => "availability",
-            Reason::ForbiddenDistrict => "forbidden_district",
-            Reason::Accessibility => "accessibility",
-            Reason::Size => "size",
-            Reason::Capacity => "capacity",
-            Reason::Affordability => "affordability",
-            Reason::Travel => "travel",
-            Reason::WorkTravel => "work_travel",
-            Reason::Pin => "pin",
-            Reason::Taken => "taken",
-            Reason::DistrictCap => "district_cap",
-            Reason::BuildingCap => "building_cap",
-            Reason::NoTemporaryBridge => "no_temporary_bridge",
-            Reason::TradeOff => "trade_off",
-            Reason::ArrivalAfterHorizon => "arrival_after_horizon",
-        }
-    }
-
-    /// A few words for an officer.
-    #[must_use]
-    pub fn words(self) -> &'static str {
-        match self {
-            Reason::Availability => "not available in time or not for the whole horizon",
-            Reason::ForbiddenDistrict => "in a district where placement is forbidden",
-            Reason::Accessibility => "without the step-free access the household needs",
-            Reason::Size => "too small for the household",
-            Reason::Capacity => "without room for the household",
-            Reason::Affordability => "rent leaves less than the minimum disposable amount",
-            Reason::Travel => "too far from the language school",
-            Reason::WorkTravel => "too far from the work place",
-            Reason::Pin => "refused for the pinned unit",
-            Reason::Taken => "given to another household in the plan",
-            Reason::DistrictCap => "the district would exceed its newcomer share",
-            Reason::BuildingCap => "the building already has its maximum of newcomer households",
-            Reason::NoTemporaryBridge => "no temporary place until the move-in date",
-            Reason::TradeOff => {
-                "free, but the optimal plan leaves it: the gain would not outweigh spread, travel or cost"
-            }
-            Reason::ArrivalAfterHorizon => "arrives after the end of the plan",
-        }
-    }
-}
-
-impl Reason {
-    /// Whether `--force` may override the rule for a pinned household: the
-    /// rules about the household and its own home. Rules that protect others
-    /// (caps, a dwelling given to someone else, a full temporary site) and
-    /// dates are never forced.
-    #[must_use]
-    pub fn forceable(self) -> bool {
-        matches!(
-            self,
-            Reason::ForbiddenDistrict
-                | Reason::Accessibility
-                | Reason::Size
-                | Reason::Affordability
-                | Reason::Travel
-                | Reason::WorkTravel
-        )
-    }
-}
-
-/// A permanent dwelling a household may get.
-#[derive(Debug, Clone)]
-pub struct PermanentOption {
-    pub unit: UnitId,
-    /// First day the household can move in.
-    pub move_in: Day,
-    pub travel_min: Option<f64>,
-    /// Minutes to the household's `work_place`, if it names one.
-    pub work_travel_min: Option<f64>,
-    /// Rooms beyond what the size rule needs.
-    pub spare_rooms: u32,
-}
-
-/// A temporary site a household may get.
-#[derive(Debug, Clone)]
-pub struct TemporaryOption {
-    pub unit: UnitId,
-    pub travel_min: Option<f64>,
-    pub work_travel_min: Option<f64>,
-}
 
 /// What one household may get.
 #[derive(Debug, Clone, Default)]
@@ -207,17 +100,20 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
                     .partial_cmp(&key(b))
                     .expect("travel minutes are finite")
             });
-            // The first two rules do not depend on the household (one that
-            // arrives within the horizon): checked once per school.
+            // The rules of the unit alone come before every rule about the
+            // household (one that arrives within the horizon): checked
+            // once per school.
             let seen = crate::ids::to_u32(permanent.len());
             let mut excluded: BTreeMap<Reason, u32> = BTreeMap::new();
             let permanent = permanent
                 .into_iter()
-                .filter(|&u| match check_unit(inputs, scenario, inputs.unit(u)) {
-                    Ok(()) => true,
-                    Err(r) => {
-                        *excluded.entry(r).or_default() += 1;
-                        false
+                .filter(|&u| {
+                    match rules::unit_refusal(&PERMANENT, inputs, scenario, inputs.unit(u)) {
+                        None => true,
+                        Some((_, r)) => {
+                            *excluded.entry(r).or_default() += 1;
+                            false
+                        }
                     }
                 })
                 .collect();
@@ -335,7 +231,7 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
 pub const SHORTLIST_ABOVE_PAIRS: usize = 100_000_000;
 
 /// Each household's cheapest lawful dwellings in the model's terms
-/// ([`crate::milp::pair_cost`]): the `top` cheapest, and up to `top` more
+/// ([`cost::pair_cost`]): the `top` cheapest, and up to `top` more
 /// from the `per_district` cheapest in each district (the district caps
 /// bind, so a household needs alternatives elsewhere), and its pinned
 /// dwelling; a household pinned to a district keeps all of that district's
@@ -377,7 +273,7 @@ impl Shortlist {
     }
 
     /// Which of one household's lawful dwellings, given with their
-    /// [`crate::milp::pair_cost`], make its shortlist (`keep` always).
+    /// [`cost::pair_cost`], make its shortlist (`keep` always).
     /// `slot` numbers a dwelling's district below `slots`.
     fn select(
         &self,
@@ -493,14 +389,14 @@ impl Cover {
             c.unlisted -= crate::ids::to_u32(units.len());
             c.cover.clone_from(&units);
             c.permanent.extend(units.into_iter().map(|u| {
-                permanent_option(
+                rules::permanent_option(&Subject::new(
+                    inputs,
                     scenario,
                     travel,
                     h,
                     c.arrival,
                     inputs.unit(u),
-                    Loose { moved_in: false },
-                )
+                ))
             }));
             c.permanent.sort_unstable_by_key(|o| o.unit);
         }
@@ -562,7 +458,7 @@ fn refuse_conflicting_pins(
             } else if u.district.is_some_and(|d| {
                 let district = inputs.district(d);
                 persons[d.index()] + p
-                    > crate::milp::district_capacity(
+                    > crate::rules::occupancy::district_capacity(
                         district.population,
                         district.newcomers,
                         scenario.rules.max_district_share,
@@ -585,7 +481,7 @@ fn refuse_conflicting_pins(
                 let mut options: Vec<(f64, UnitId)> = c
                     .permanent
                     .iter()
-                    .map(|o| (crate::milp::pair_cost(inputs, scenario, h, o), o.unit))
+                    .map(|o| (cost::pair_cost(inputs, scenario, h, o), o.unit))
                     .collect();
                 options.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 let mut refusals: BTreeMap<Reason, u32> = BTreeMap::new();
@@ -660,17 +556,23 @@ struct ProfileVerdicts {
     excluded: BTreeMap<Reason, u32>,
 }
 
-/// A dwelling that passes a profile's first rules.
+/// A dwelling that passes a profile's rules that come before the first
+/// move-in rule.
 struct Entry {
     unit: UnitId,
-    /// Whether the rent is affordable before a reunion too.
+    /// Whether the rent is affordable for the initial composition (what
+    /// [`rules::Condition::AffordableOnMoveIn`] asks before a reunion).
     initial_affordable: bool,
-    /// The first of the later rules (travel, work travel) it fails.
-    later: Option<Reason>,
+    /// The first profile rule after the first move-in rule that it fails:
+    /// its position in [`PERMANENT`] and its reason.
+    later: Option<(usize, Reason)>,
 }
 
-/// The rules of [`permanent_option_from`] that depend on the profile of
-/// `h` only, in the same order, for the dwellings of `permanent`.
+/// The [`Layer::Profile`] rules of [`PERMANENT`] for the profile of `h`,
+/// for the dwellings of `permanent`. A dwelling refused by a rule before
+/// the first [`Layer::MoveIn`] rule is refused for every household of the
+/// profile; one refused after it may still be refused earlier by that
+/// move-in rule, so its refusal waits in [`Entry::later`].
 fn profile_verdicts(
     inputs: &Inputs,
     scenario: &Scenario,
@@ -678,8 +580,7 @@ fn profile_verdicts(
     permanent: &[UnitId],
     h: &Household,
 ) -> ProfileVerdicts {
-    let horizon = scenario.horizon_days;
-    let last = h.final_in(horizon);
+    let move_in_rules = rules::first_of(&PERMANENT, Layer::MoveIn);
     let initial = h.initial();
     let mut out = ProfileVerdicts {
         entries: Vec::new(),
@@ -687,23 +588,14 @@ fn profile_verdicts(
     };
     for &uid in permanent {
         let u = inputs.unit(uid);
-        let refused = if h.needs_accessible && !u.accessible {
-            Some(Reason::Accessibility)
-        } else if !fits(u, last.persons(), scenario) {
-            Some(Reason::Size)
-        } else if !money(scenario, h, last, u).affordable() {
-            Some(Reason::Affordability)
-        } else {
-            None
-        };
-        match refused {
-            Some(r) => *out.excluded.entry(r).or_default() += 1,
-            None => out.entries.push(Entry {
+        // The profile rules do not look at the arrival day.
+        let s = Subject::new(inputs, scenario, travel, h, h.arrival.max(0), u);
+        match rules::first_refusal(&PERMANENT, &[Layer::Profile], &s) {
+            Some((i, r)) if i < move_in_rules => *out.excluded.entry(r).or_default() += 1,
+            later => out.entries.push(Entry {
                 unit: uid,
-                initial_affordable: initial == last || money(scenario, h, initial, u).affordable(),
-                later: travel_ok(scenario, travel, h, u)
-                    .and_then(|_| work_travel_ok(scenario, travel, h, u))
-                    .err(),
+                initial_affordable: s.affordable(initial),
+                later,
             }),
         }
     }
@@ -750,9 +642,15 @@ fn site_verdicts(
     reach: &Reach,
     h: &Household,
 ) -> SiteVerdicts {
-    // `check_temporary` without `available_until` against the arrival day.
-    let persons = h.at(h.arrival.max(0)).persons();
-    let check = |u: &Unit| check_site(inputs, scenario, travel, h, persons, u);
+    // The rules of the unit and the profile: the move-in rules (the site
+    // still open on the arrival day) come first, decided per household.
+    let check = |u: &Unit| {
+        let s = Subject::new(inputs, scenario, travel, h, h.arrival.max(0), u);
+        match rules::first_refusal(&TEMPORARY, &[Layer::Unit, Layer::Profile], &s) {
+            Some((_, r)) => Err(r),
+            None => Ok(rules::temporary_option(&s)),
+        }
+    };
     let mut sites = Vec::new();
     let mut excluded: BTreeMap<Reason, u32> = BTreeMap::new();
     for &uid in &reach.temporary {
@@ -770,21 +668,6 @@ fn site_verdicts(
         sites: Arc::new(sites),
         excluded,
         expiring,
-    }
-}
-
-/// The rules of a permanent dwelling that do not depend on the household
-/// (for one that arrives within the horizon), in [`permanent_option_from`]'s
-/// order: available from a day within the horizon to its end, not in a
-/// forbidden district.
-pub fn check_unit(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> Result<(), Reason> {
-    let horizon = scenario.horizon_days;
-    if u.available_from >= horizon || u.available_until.is_some_and(|until| until < horizon - 1) {
-        Err(Reason::Availability)
-    } else if forbidden(inputs, scenario, u) {
-        Err(Reason::ForbiddenDistrict)
-    } else {
-        Ok(())
     }
 }
 
@@ -813,32 +696,37 @@ fn household_candidates(
         arrival: h.arrival.max(0),
         ..HouseholdCandidates::default()
     };
-    let horizon = scenario.horizon_days;
     let perm_seen = in_reach.seen;
     let temp_seen = crate::ids::to_u32(in_reach.temporary.len());
-    if out.arrival >= horizon {
-        // Every dwelling fails availability first.
+    // Any unit will do for the rules of the household alone.
+    let household_refusal = inputs.units.first().and_then(|u| {
+        let s = Subject::new(inputs, scenario, travel, h, out.arrival, u);
+        rules::first_refusal(&PERMANENT, &[Layer::Household], &s)
+    });
+    if let Some((_, r)) = household_refusal {
+        // Every dwelling fails it first.
         if perm_seen > 0 {
-            out.permanent_excluded
-                .insert(Reason::Availability, perm_seen);
+            out.permanent_excluded.insert(r, perm_seen);
         }
     } else {
-        // What `permanent_option_from` would say of each dwelling in reach:
-        // the rules checked per school and per profile, then what the
-        // move-in day changes (the composition before a reunion).
+        // What the whole list would say of each dwelling in reach: the
+        // rules checked per school and per profile, then the move-in rules
+        // that come before the profile's refusal (the composition before a
+        // reunion).
         out.permanent_excluded.clone_from(&in_reach.excluded);
         for (r, n) in &verdicts.excluded {
             *out.permanent_excluded.entry(*r).or_default() += n;
         }
-        let last = h.final_in(horizon);
         let lawful = verdicts.entries.iter().filter_map(|e| {
             let u = inputs.unit(e.unit);
-            let move_in = out.arrival.max(u.available_from);
-            let refused = if !e.initial_affordable && h.at(move_in) != last {
-                Some(Reason::Affordability)
-            } else {
-                e.later
+            let s = Subject {
+                initial_affordable: Some(e.initial_affordable),
+                ..Subject::new(inputs, scenario, travel, h, out.arrival, u)
             };
+            let before = e.later.map_or(PERMANENT.len(), |(i, _)| i);
+            let refused = rules::first_refusal(&PERMANENT[..before], &[Layer::MoveIn], &s)
+                .or(e.later)
+                .map(|(_, r)| r);
             match refused {
                 Some(r) => {
                     *out.permanent_excluded.entry(r).or_default() += 1;
@@ -848,14 +736,7 @@ fn household_candidates(
             }
         });
         let option = |u: &Unit| {
-            permanent_option(
-                scenario,
-                travel,
-                h,
-                out.arrival,
-                u,
-                Loose { moved_in: false },
-            )
+            rules::permanent_option(&Subject::new(inputs, scenario, travel, h, out.arrival, u))
         };
         // A partial pin keeps every lawful dwelling (of its district, below):
         // the pin is resolved to one of them, and a district is small.
@@ -866,7 +747,7 @@ fn household_candidates(
                 // Only the shortlist's options are stored.
                 let costed: Vec<(f64, UnitId)> = lawful
                     .map(|u| {
-                        let cost = crate::milp::pair_cost(inputs, scenario, h, &option(u));
+                        let cost = cost::pair_cost(inputs, scenario, h, &option(u));
                         (cost, u.id)
                     })
                     .collect();
@@ -891,16 +772,18 @@ fn household_candidates(
             }
         }
     }
-    // What `check_temporary` would say of each site in reach: the profile's
-    // verdicts, except that a site given up before arrival fails
-    // availability first.
+    // What the whole list would say of each site in reach: the profile's
+    // verdicts, except where a move-in rule (which comes first) refuses the
+    // site: one given up before arrival. Only sites with an end can be
+    // given up, and once one by that day is open, the later ones are.
     out.temporary = Arc::clone(&sites.sites);
     out.temporary_excluded.clone_from(&sites.excluded);
     let mut lawful = crate::ids::to_u32(sites.sites.len());
-    for (&(until, _), verdict) in in_reach.expiring.iter().zip(&sites.expiring) {
-        if until >= out.arrival {
+    for (&(_, unit), verdict) in in_reach.expiring.iter().zip(&sites.expiring) {
+        let s = Subject::new(inputs, scenario, travel, h, out.arrival, inputs.unit(unit));
+        let Some((_, refusal)) = rules::first_refusal(&TEMPORARY, &[Layer::MoveIn], &s) else {
             break;
-        }
+        };
         match verdict {
             None => lawful -= 1,
             Some(r) => {
@@ -914,9 +797,7 @@ fn household_candidates(
                 }
             }
         }
-        *out.temporary_excluded
-            .entry(Reason::Availability)
-            .or_default() += 1;
+        *out.temporary_excluded.entry(refusal).or_default() += 1;
     }
     out.temporary_lawful = lawful;
     if n_perm > perm_seen {
@@ -944,25 +825,22 @@ fn pin_unit(
     out: &mut HouseholdCandidates,
 ) {
     let u = inputs.unit(pin);
-    let verdict = match u.tenure {
-        Tenure::Permanent => {
-            permanent_option_from(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
-        }
-        Tenure::Temporary => {
-            check_temporary(inputs, scenario, travel, h, out.arrival, u).map(|_| ())
-        }
-    };
     let moved_in = h.pin_origin == PinOrigin::MovedIn;
+    let lawful = Subject::new(inputs, scenario, travel, h, out.arrival, u);
+    let verdict = match rules::first_refusal(rules::rules_of(u.tenure), &ALL_LAYERS, &lawful) {
+        Some((_, r)) => Err(r),
+        None => Ok(()),
+    };
     let may_force = moved_in || inputs.decisions.force.is_some();
     let verdict = match verdict {
         Err(_) if may_force => {
-            let loose = Loose { moved_in };
-            let broken = broken_rules(inputs, scenario, travel, h, out.arrival, u, loose);
+            let forced = Subject { moved_in, ..lawful };
+            let broken = rules::broken_rules(&forced);
             let lawful_otherwise = broken.iter().all(|r| r.forceable() || moved_in);
             if lawful_otherwise {
                 match u.tenure {
                     Tenure::Permanent => {
-                        let option = permanent_option(scenario, travel, h, out.arrival, u, loose);
+                        let option = rules::permanent_option(&forced);
                         if !out.permanent.iter().any(|o| o.unit == pin) {
                             out.permanent.push(option);
                         }
@@ -972,11 +850,7 @@ fn pin_unit(
                         // shared list already, in its place.)
                         if !out.temporary.iter().any(|o| o.unit == pin) {
                             let sites = Arc::make_mut(&mut out.temporary);
-                            sites.push(TemporaryOption {
-                                unit: pin,
-                                travel_min: travel.school_minutes(h, pin),
-                                work_travel_min: travel.work_minutes(h, pin),
-                            });
+                            sites.push(rules::temporary_option(&forced));
                             sites.sort_by(|a, b| {
                                 let key =
                                     |o: &TemporaryOption| site_order(inputs, o.unit, o.travel_min);
@@ -1026,7 +900,9 @@ fn pin_district(
             .iter()
             .filter(|u| u.tenure == Tenure::Permanent && u.district == Some(d))
         {
-            if let Err(r) = permanent_option_from(inputs, scenario, travel, h, out.arrival, u) {
+            if let Err(r) =
+                rules::permanent_option_from(inputs, scenario, travel, h, out.arrival, u)
+            {
                 *counts.entry(r).or_default() += 1;
             }
         }
@@ -1038,284 +914,6 @@ fn pin_district(
         Ok(())
     };
     out.pin_district = Some((d, verdict));
-}
-
-/// The first static rule that refuses the unit to the household, if any.
-pub fn static_verdict(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    arrival: Day,
-    u: &Unit,
-) -> Result<(), Reason> {
-    match u.tenure {
-        Tenure::Permanent => {
-            permanent_option_from(inputs, scenario, travel, h, arrival, u).map(|_| ())
-        }
-        Tenure::Temporary => check_temporary(inputs, scenario, travel, h, arrival, u).map(|_| ()),
-    }
-}
-
-/// Which rules a forced pin may pass over.
-#[derive(Debug, Clone, Copy)]
-struct Loose {
-    /// Moved in already: every static rule, dates included, is a fact.
-    moved_in: bool,
-}
-
-/// Every static rule the unit breaks for the household, each checked on its own.
-fn broken_rules(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    arrival: Day,
-    u: &Unit,
-    loose: Loose,
-) -> Vec<Reason> {
-    let horizon = scenario.horizon_days;
-    let mut broken = Vec::new();
-    let available = match u.tenure {
-        Tenure::Permanent => {
-            let move_in = arrival.max(u.available_from);
-            move_in < horizon && u.available_until.is_none_or(|until| until >= horizon - 1)
-        }
-        Tenure::Temporary => {
-            u.available_from < horizon && u.available_until.is_none_or(|until| until >= arrival)
-        }
-    };
-    if !available && !loose.moved_in {
-        broken.push(Reason::Availability);
-    }
-    if forbidden(inputs, scenario, u) {
-        broken.push(Reason::ForbiddenDistrict);
-    }
-    if h.needs_accessible && !u.accessible {
-        broken.push(Reason::Accessibility);
-    }
-    match u.tenure {
-        Tenure::Permanent => {
-            let option = permanent_option(scenario, travel, h, arrival, u, loose);
-            if !fits(u, h.final_in(horizon).persons(), scenario) {
-                broken.push(Reason::Size);
-            }
-            let at_move_in = money(scenario, h, h.at(option.move_in), u);
-            let at_end = money(scenario, h, h.final_in(horizon), u);
-            if !at_move_in.affordable() || !at_end.affordable() {
-                broken.push(Reason::Affordability);
-            }
-        }
-        Tenure::Temporary => {
-            if u.capacity < h.at(arrival).persons() {
-                broken.push(Reason::Capacity);
-            }
-        }
-    }
-    if travel_ok(scenario, travel, h, u).is_err() {
-        broken.push(Reason::Travel);
-    }
-    if work_travel_ok(scenario, travel, h, u).is_err() {
-        broken.push(Reason::WorkTravel);
-    }
-    broken
-}
-
-/// The household's budget in the unit with composition `comp`.
-fn money(scenario: &Scenario, h: &Household, comp: crate::model::Composition, u: &Unit) -> Budget {
-    budget(
-        h,
-        comp,
-        u.rent_dkk,
-        u.area_m2,
-        &scenario.benefits,
-        &scenario.housing_benefit,
-        &scenario.rules.min_disposable,
-    )
-}
-
-/// The permanent option of a unit without checking the rules (a forced pin).
-fn permanent_option(
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    arrival: Day,
-    u: &Unit,
-    loose: Loose,
-) -> PermanentOption {
-    let horizon = scenario.horizon_days;
-    let move_in = if loose.moved_in {
-        arrival
-    } else {
-        arrival.max(u.available_from)
-    };
-    let last = h.final_in(horizon);
-    let rooms_needed = last.persons().div_ceil(scenario.rules.max_persons_per_room);
-    PermanentOption {
-        unit: u.id,
-        move_in,
-        travel_min: travel.school_minutes(h, u.id),
-        work_travel_min: travel.work_minutes(h, u.id),
-        spare_rooms: u.rooms.saturating_sub(rooms_needed),
-    }
-}
-
-fn forbidden(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> bool {
-    u.district.is_some_and(|d| {
-        district_forbidden(
-            scenario,
-            inputs.district(d),
-            u.kind == UnitKind::SocialHousing,
-        )
-    })
-}
-
-/// Whether rule 4 forbids a district: for every unit, or, with
-/// `social_housing`, for a social dwelling.
-#[must_use]
-pub fn district_forbidden(
-    scenario: &Scenario,
-    district: &crate::model::District,
-    social_housing: bool,
-) -> bool {
-    let rules = &scenario.rules;
-    district.flags.iter().any(|f| {
-        rules
-            .forbidden_flags
-            .iter()
-            .any(|x| x.eq_ignore_ascii_case(f))
-            || (social_housing
-                && rules
-                    .forbidden_flags_social_housing
-                    .iter()
-                    .any(|x| x.eq_ignore_ascii_case(f)))
-    })
-}
-
-/// Whether a dwelling is big enough for `persons` (either part of the rule).
-#[must_use]
-pub fn fits(u: &Unit, persons: u32, scenario: &Scenario) -> bool {
-    persons <= scenario.rules.max_persons_per_room * u.rooms
-        || u.area_m2 >= scenario.rules.min_m2_per_person * f64::from(persons)
-}
-
-fn travel_ok(
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    u: &Unit,
-) -> Result<Option<f64>, Reason> {
-    match travel.school_minutes(h, u.id) {
-        Some(m) if m > scenario.rules.max_travel_min => Err(Reason::Travel),
-        other => Ok(other),
-    }
-}
-
-/// The travel to the household's work place, within `max_work_travel_min`
-/// when the scenario sets one.
-fn work_travel_ok(
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    u: &Unit,
-) -> Result<Option<f64>, Reason> {
-    match (
-        travel.work_minutes(h, u.id),
-        scenario.rules.max_work_travel_min,
-    ) {
-        (Some(m), Some(max)) if m > max => Err(Reason::WorkTravel),
-        (other, _) => Ok(other),
-    }
-}
-
-/// The permanent option of a unit for a household that can move in no
-/// earlier than `arrival`, or the first static rule that refuses it (the
-/// rolling simulation scores homes at the day they were really moved into).
-pub fn permanent_option_from(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    arrival: Day,
-    u: &Unit,
-) -> Result<PermanentOption, Reason> {
-    let horizon = scenario.horizon_days;
-    let move_in = arrival.max(u.available_from);
-    if move_in >= horizon || u.available_until.is_some_and(|until| until < horizon - 1) {
-        return Err(Reason::Availability);
-    }
-    if forbidden(inputs, scenario, u) {
-        return Err(Reason::ForbiddenDistrict);
-    }
-    if h.needs_accessible && !u.accessible {
-        return Err(Reason::Accessibility);
-    }
-    let last = h.final_in(horizon);
-    if !fits(u, last.persons(), scenario) {
-        return Err(Reason::Size);
-    }
-    let now = h.at(move_in);
-    // Without a reunion in between, the two compositions are one.
-    if !money(scenario, h, now, u).affordable()
-        || (now != last && !money(scenario, h, last, u).affordable())
-    {
-        return Err(Reason::Affordability);
-    }
-    travel_ok(scenario, travel, h, u)?;
-    work_travel_ok(scenario, travel, h, u)?;
-    Ok(permanent_option(
-        scenario,
-        travel,
-        h,
-        arrival,
-        u,
-        Loose { moved_in: false },
-    ))
-}
-
-fn check_temporary(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    arrival: Day,
-    u: &Unit,
-) -> Result<TemporaryOption, Reason> {
-    if u.available_until.is_some_and(|until| until < arrival) {
-        return Err(Reason::Availability);
-    }
-    check_site(inputs, scenario, travel, h, h.at(arrival).persons(), u)
-}
-
-/// [`check_temporary`] without `available_until` against the arrival day,
-/// for `persons` on that day.
-fn check_site(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
-    h: &Household,
-    persons: u32,
-    u: &Unit,
-) -> Result<TemporaryOption, Reason> {
-    if u.available_from >= scenario.horizon_days {
-        return Err(Reason::Availability);
-    }
-    if forbidden(inputs, scenario, u) {
-        return Err(Reason::ForbiddenDistrict);
-    }
-    if h.needs_accessible && !u.accessible {
-        return Err(Reason::Accessibility);
-    }
-    if u.capacity < persons {
-        return Err(Reason::Capacity);
-    }
-    let travel_min = travel_ok(scenario, travel, h, u)?;
-    let work_travel_min = work_travel_ok(scenario, travel, h, u)?;
-    Ok(TemporaryOption {
-        unit: u.id,
-        travel_min,
-        work_travel_min,
-    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //!
 //! What is reported, per household: its home and dates; how many dwellings
 //! each static rule excluded and, of the lawful ones, what the plan did with
-//! them; the objective terms of its home ([`crate::milp::pair_terms`] plus
+//! them; the objective terms of its home ([`crate::rules::cost::pair_terms`] plus
 //! the district's marginal spread penalty); the three next-best dwellings
 //! with their difference per term and why the plan did not give them (a
 //! dynamic rule, a pin, or the trade-off in numbers); and for a household
@@ -410,7 +410,7 @@ fn match_plan(
             let Some(j) = model.pair_of(h.id, u) else {
                 let c = candidates.of(h.id);
                 return Err(
-                    match candidates::static_verdict(
+                    match crate::rules::static_verdict(
                         inputs,
                         scenario,
                         travel,
@@ -476,7 +476,7 @@ fn option_of(candidates: &Candidates, h: HouseholdId, u: UnitId) -> &PermanentOp
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Term {
     /// `permanent`, `days_saved`, `travel`, `empty_rent`, `spare_rooms`,
-    /// `kept_proposal` (the pair's terms, [`milp::Terms`]) or `spread` (the
+    /// `kept_proposal` (the pair's terms, [`crate::rules::cost::Terms`]) or `spread` (the
     /// district's marginal spread penalty).
     pub name: &'static str,
     pub value: f64,
@@ -758,7 +758,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
     let (inputs, scenario, model) = (&ctx.inputs, &ctx.scenario, &ctx.model);
     let w = &scenario.weights;
     let horizon = scenario.horizon_days;
-    let t = milp::pair_terms(inputs, scenario, h, o);
+    let t = crate::rules::cost::pair_terms(inputs, scenario, h, o);
     let u = inputs.unit(o.unit);
     let ty = h.initial().household_type();
     let persons = h.final_in(horizon).persons();
@@ -779,7 +779,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             value: t.days_saved,
             detail: format!(
                 "{} person-days from {} to the plan's end × {}",
-                number(milp::person_days(h, o.move_in, horizon), 0),
+                number(crate::rules::cost::person_days(h, o.move_in, horizon), 0),
                 scenario.date(o.move_in),
                 w.temporary_person_day.of(ty)
             ),
@@ -1472,7 +1472,7 @@ fn requirement(
         .inputs
         .districts
         .iter()
-        .filter(|d| !candidates::district_forbidden(scenario, d, false))
+        .filter(|d| !crate::rules::district_forbidden(scenario, d, false))
         .filter(|d| {
             state.district_persons[d.id.index()] + persons <= ctx.model.district_cap[d.id.index()]
         })

@@ -354,7 +354,7 @@ fn score_rolling(
         // the rules checked for that day (a household may fit a dwelling
         // after its reunion that it could not afford before).
         let h = &inputs.households[i];
-        let option = candidates::permanent_option_from(
+        let option = crate::rules::permanent_option_from(
             inputs,
             scenario,
             &travel,

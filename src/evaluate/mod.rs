@@ -16,8 +16,7 @@ use crate::solve::{Plan, Status};
 use crate::spread;
 use crate::travel::{Method, TravelTimes};
 
-/// Days per month for monthly amounts (365.25 / 12).
-pub const DAYS_PER_MONTH: f64 = 30.4375;
+pub use crate::economy::DAYS_PER_MONTH;
 
 /// One line of `plan.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -64,7 +64,7 @@ pub fn report(
     candidates: &crate::candidates::Candidates,
     plan: &crate::solve::Plan,
 ) -> (Vec<Cells>, PinReport, Option<Replanning>) {
-    use crate::candidates::{Reason, static_verdict};
+    use crate::rules::{Reason, static_verdict};
     let horizon = scenario.horizon_days;
     let mut pins = PinReport::default();
     let mut cells = Vec::with_capacity(plan.placements.len());
@@ -172,7 +172,7 @@ pub fn report(
                                 None if unit.district.is_some_and(|d| {
                                     let district = inputs.district(d);
                                     district_persons[d.index()] + h.final_in(horizon).persons()
-                                        > crate::milp::district_capacity(
+                                        > crate::rules::occupancy::district_capacity(
                                             district.population,
                                             district.newcomers,
                                             scenario.rules.max_district_share,

@@ -15,9 +15,10 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::candidates::Candidates;
-use crate::evaluate::DAYS_PER_MONTH;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
-use crate::model::{Household, Inputs, Tenure};
+use crate::model::{Inputs, Tenure};
+use crate::rules::cost::{pair_cost, person_days, proposal};
+use crate::rules::occupancy::district_capacity;
 use crate::scenario::Scenario;
 
 /// One candidate pair: household h may move into dwelling u on `move_in`.
@@ -61,142 +62,6 @@ pub struct Model {
     pub unit_count: usize,
     /// How the pairs were pruned (large models only), `None`: every candidate.
     pub pruning: Option<Pruning>,
-}
-
-/// Σ persons over the days `from..to` (`PD_h` of docs/model.md).
-#[must_use]
-pub fn person_days(h: &Household, from: i64, to: i64) -> f64 {
-    // Persons change at most once (the reunion), so two spans suffice.
-    let split = h.reunion.as_ref().map_or(to, |r| r.day.clamp(from, to));
-    let before = (split - from).max(0) as f64 * f64::from(h.at(from).persons());
-    let after = (to - split).max(0) as f64 * f64::from(h.at(to - 1).persons());
-    before + after
-}
-
-/// The largest number of persons a district may receive under its cap.
-#[must_use]
-pub fn district_capacity(population: u32, newcomers: u32, share: f64) -> u32 {
-    if share >= 1.0 {
-        return u32::MAX;
-    }
-    let ok = |p: u32| f64::from(newcomers + p) / f64::from(population + p) <= share + 1e-12;
-    let estimate = ((share * f64::from(population) - f64::from(newcomers)) / (1.0 - share)).floor();
-    if estimate < 0.0 {
-        return 0;
-    }
-    let mut p = estimate as u32;
-    while p > 0 && !ok(p) {
-        p -= 1;
-    }
-    while ok(p + 1) {
-        p += 1;
-    }
-    if ok(p) { p } else { 0 }
-}
-
-/// The earlier proposal of a household when re-planning (`--previous`).
-fn proposal(inputs: &Inputs, h: HouseholdId) -> Option<&crate::model::Proposal> {
-    inputs
-        .decisions
-        .previous
-        .as_ref()
-        .and_then(|p| p.proposals[h.index()].as_ref())
-}
-
-/// The named terms of a pair's objective coefficient (docs/model.md), each
-/// with its sign: negative terms are rewards. [`pair_cost`] is their sum;
-/// `explain` shows them one by one.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Terms {
-    /// `−π(h)·p_h`: the persons housed permanently, by household type.
-    pub permanent: f64,
-    /// `−τ(h)·PD_h(m_j, T)`: the temporary person-days the home saves.
-    pub days_saved: f64,
-    /// `w_travel·travel_j`: minutes to the language school.
-    pub travel: f64,
-    /// `w_work·work_j`: minutes to the household's work place, if any.
-    pub work_travel: f64,
-    /// `w_empty·empty_j`: empty rent paid while the dwelling waits.
-    pub empty_rent: f64,
-    /// `w_room·spare_j`: rooms beyond what the size rule needs.
-    pub spare_rooms: f64,
-    /// `−changed_proposal` when re-planning keeps the earlier proposal.
-    pub kept_proposal: f64,
-}
-
-impl Terms {
-    /// The names of the terms, in the order of [`Terms::values`].
-    pub const NAMES: [&'static str; 7] = [
-        "permanent",
-        "days_saved",
-        "travel",
-        "work_travel",
-        "empty_rent",
-        "spare_rooms",
-        "kept_proposal",
-    ];
-
-    /// The terms in the order of [`Terms::NAMES`].
-    #[must_use]
-    pub fn values(&self) -> [f64; 7] {
-        [
-            self.permanent,
-            self.days_saved,
-            self.travel,
-            self.work_travel,
-            self.empty_rent,
-            self.spare_rooms,
-            self.kept_proposal,
-        ]
-    }
-
-    /// The pair's objective coefficient: the sum of the terms.
-    #[must_use]
-    pub fn total(&self) -> f64 {
-        self.values().iter().sum()
-    }
-}
-
-/// The named terms of the pair (household, permanent option): the reward
-/// for the persons housed and the temporary days saved, less travel, empty
-/// rent and spare rooms; when re-planning, keeping the earlier proposal earns
-/// back its `changed_proposal` cost (counted in the constant).
-#[must_use]
-pub fn pair_terms(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    h: &Household,
-    o: &crate::candidates::PermanentOption,
-) -> Terms {
-    let w = &scenario.weights;
-    let horizon = scenario.horizon_days;
-    let t = h.initial().household_type();
-    let persons = h.final_in(horizon).persons();
-    let u = inputs.unit(o.unit);
-    let saved = person_days(h, o.move_in, horizon);
-    let empty_days = (o.move_in - u.available_from.max(0)).max(0) as f64;
-    let kept = proposal(inputs, h.id).is_some_and(|p| p.unit == Some(o.unit));
-    Terms {
-        permanent: -w.permanent_person.of(t) * f64::from(persons),
-        days_saved: -w.temporary_person_day.of(t) * saved,
-        travel: w.travel_minute * o.travel_min.unwrap_or(0.0),
-        work_travel: w.work_travel_per_minute * o.work_travel_min.unwrap_or(0.0),
-        empty_rent: w.empty_rent_dkk * empty_days * u.cost_dkk as f64 / DAYS_PER_MONTH,
-        spare_rooms: w.spare_room * f64::from(o.spare_rooms),
-        kept_proposal: if kept { -w.changed_proposal } else { 0.0 },
-    }
-}
-
-/// The objective coefficient of the pair (household, permanent option): the
-/// sum of its [`pair_terms`].
-#[must_use]
-pub fn pair_cost(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    h: &Household,
-    o: &crate::candidates::PermanentOption,
-) -> f64 {
-    pair_terms(inputs, scenario, h, o).total()
 }
 
 /// Builds the model of a scenario from its candidates.

@@ -274,9 +274,9 @@ pub fn chosen_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
 
 /// The model's objective of a plan. A plan of `greedy` or `fcfs` may use a
 /// pair a large model pruned: its coefficient is then computed from the
-/// candidate (the same [`milp::pair_cost`]), or, for a home of `fcfs`
+/// candidate (the same [`crate::rules::cost::pair_cost`]), or, for a home of `fcfs`
 /// outside a shortlist of the candidates, from the rules
-/// ([`candidates::permanent_option_from`]).
+/// ([`crate::rules::permanent_option_from`]).
 pub fn plan_objective(
     inputs: &Inputs,
     scenario: &Scenario,
@@ -304,7 +304,7 @@ pub fn plan_objective(
         let c = candidates.of(h);
         let option = match c.permanent.iter().find(|o| o.unit == u) {
             Some(option) => option.clone(),
-            None => candidates::permanent_option_from(
+            None => crate::rules::permanent_option_from(
                 inputs,
                 scenario,
                 travel,
@@ -314,7 +314,7 @@ pub fn plan_objective(
             )
             .expect("a home outside the candidates is lawful"),
         };
-        cost += milp::pair_cost(inputs, scenario, household, &option);
+        cost += crate::rules::cost::pair_cost(inputs, scenario, household, &option);
         if let Some(d) = inputs.unit(u).district {
             persons[d.index()] += household.final_in(horizon).persons();
         }

@@ -12,7 +12,7 @@
 //! large scenario shortlists, [`crate::candidates::Shortlist`]): like an
 //! officer it goes down the dwellings within reach of the household's
 //! language school and checks the rules of each as it comes to it
-//! ([`candidates::permanent_option_from`]). Only a pinned dwelling is taken
+//! ([`crate::rules::permanent_option_from`]). Only a pinned dwelling is taken
 //! from the candidates, which always keep it (a forced pin breaks rules on
 //! purpose).
 
@@ -21,7 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::{EveryLawful, Order, Plan, State, Strategy, allocate_from};
-use crate::candidates::{self, Candidates, HouseholdCandidates, PermanentOption};
+use crate::candidates::{Candidates, HouseholdCandidates, PermanentOption};
 use crate::ids::{DistrictId, PlaceId, UnitId};
 use crate::model::{Day, Household, Inputs, Tenure};
 use crate::scenario::Scenario;
@@ -59,7 +59,7 @@ const PARALLEL_FROM: usize = 512;
 
 /// The waiting list of each language school (`None`: the nearest): the
 /// dwellings in reach that the rules not about the household allow
-/// ([`candidates::check_unit`]), by availability, then id.
+/// ([`crate::rules::check_unit`]), by availability, then id.
 struct WaitingLists {
     lists: Vec<Vec<UnitId>>,
     of: HashMap<Option<PlaceId>, usize>,
@@ -93,7 +93,7 @@ impl WaitingLists {
             .filter(|&u| {
                 let unit = inputs.unit(u);
                 unit.tenure == Tenure::Permanent
-                    && candidates::check_unit(inputs, scenario, unit).is_ok()
+                    && crate::rules::check_unit(inputs, scenario, unit).is_ok()
             })
             .collect();
         units.sort_unstable_by_key(|&u| (inputs.unit(u).available_from, u));
@@ -126,7 +126,7 @@ impl WaitingLists {
                 if Some(uid) == locked || district.is_some_and(|d| u.district != Some(d)) {
                     return None;
                 }
-                candidates::permanent_option_from(inputs, scenario, travel, h, c.arrival, u).ok()
+                crate::rules::permanent_option_from(inputs, scenario, travel, h, c.arrival, u).ok()
             })
             .collect();
         if let Some(pinned) = locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)) {
@@ -251,7 +251,7 @@ fn picks_from(
                         .district
                         .is_none_or(|d| inputs.unit(u).district == Some(d))
                     && state.dwelling_ok(u, persons).is_ok()
-                    && candidates::permanent_option_from(
+                    && crate::rules::permanent_option_from(
                         inputs,
                         scenario,
                         travel,

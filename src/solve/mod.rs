@@ -124,7 +124,7 @@ impl<'a> State<'a> {
                 .districts
                 .iter()
                 .map(|d| {
-                    crate::milp::district_capacity(
+                    crate::rules::occupancy::district_capacity(
                         d.population,
                         d.newcomers,
                         scenario.rules.max_district_share,

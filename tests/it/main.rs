@@ -7,6 +7,7 @@
 //! of the README's rules that every plan must pass.
 
 mod bad_input;
+mod candidate_layers;
 mod checker;
 mod compare;
 mod durability;
