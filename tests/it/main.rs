@@ -6,6 +6,7 @@
 //! functions. `checker` is an independent implementation
 //! of the README's rules that every plan must pass.
 
+mod architecture;
 mod bad_input;
 mod candidate_layers;
 mod checker;

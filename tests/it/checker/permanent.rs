@@ -1,0 +1,82 @@
+//! The static rules of a permanent home: a dwelling (not a temporary site),
+//! moved into inside the horizon and after arrival, available from move-in
+//! to the horizon's end, accessible when needed, large enough after a
+//! reunion, affordable, in no forbidden district and near enough.
+
+use super::caps::Occupancy;
+use super::day_before;
+use super::districts::check_district_flags;
+use super::money::check_affordability;
+use super::plan_rows::Case;
+use super::travel::{check_travel, check_work_travel};
+
+/// The row's permanent home, recorded in `occupancy` for the rules across
+/// households.
+pub(super) fn check_home<'a>(c: &Case<'a>, occupancy: &mut Occupancy<'a>, v: &mut Vec<String>) {
+    let (sc, inputs, h, id) = (c.sc, c.inputs, c.h, c.id);
+    let (eff_arr, fin) = (c.eff_arr, c.fin);
+    let (Some((pid, pu)), Some(pf)) = (c.perm, c.perm_from) else {
+        return;
+    };
+    match pu {
+        None => v.push(format!("status: {id} perm_unit {pid} is not an input unit")),
+        Some(u) if u.temporary => {
+            v.push(format!(
+                "capacity: {id} perm_unit {pid} is a temporary site"
+            ));
+        }
+        Some(u) => {
+            occupancy.perm_users.entry(pid).or_default().push(id);
+            occupancy
+                .building_households
+                .entry(&u.building)
+                .or_default()
+                .push(id);
+            if let Some(d) = &u.district {
+                *occupancy.district_persons.entry(d.clone()).or_default() +=
+                    f64::from(fin.0 + fin.1);
+            }
+            if pf < eff_arr {
+                v.push(format!(
+                    "dates: {id} perm_from {pf} before arrival/start {eff_arr}"
+                ));
+            }
+            if pf >= sc.end {
+                v.push(format!("dates: {id} perm_from {pf} not inside the horizon"));
+            }
+            if u.available_from.is_some_and(|a| pf < a) {
+                v.push(format!(
+                    "availability: {id} moves into {pid} on {pf} before available_from"
+                ));
+            }
+            if u.available_until.is_some_and(|a| a < day_before(sc.end)) {
+                v.push(format!(
+                    "availability: {pid} not available to the horizon end"
+                ));
+            }
+            if h.needs_accessible && !u.accessible {
+                v.push(format!(
+                    "accessibility: {id} needs access, home {pid} is not accessible"
+                ));
+            }
+            // Size against the household after a reunion inside the horizon.
+            let persons = f64::from(fin.0 + fin.1);
+            let by_rooms = u
+                .rooms
+                .is_some_and(|r| persons <= sc.max_persons_per_room * r);
+            let by_area = u
+                .area_m2
+                .is_some_and(|a| a >= sc.min_m2_per_person * persons);
+            if !by_rooms && !by_area {
+                v.push(format!(
+                    "size: {id} ({persons} persons) does not fit {pid} ({:?} rooms, {:?} m2)",
+                    u.rooms, u.area_m2
+                ));
+            }
+            check_affordability(c, pid, pf, u, v);
+            check_district_flags(sc, inputs, id, u, v);
+            check_travel(sc, inputs, h, u, v);
+            check_work_travel(sc, inputs, h, u, v);
+        }
+    }
+}
