@@ -1,7 +1,10 @@
-//! Typed indices into the vectors of [`crate::model::Inputs`].
+//! Typed indices into the vectors of [`crate::model::Inputs`], and the
+//! number of a unit's building.
 //!
 //! Each id is the position of the item in its input vector; the external id
-//! (the string in the input file) lives on the item itself.
+//! (the string in the input file) lives on the item itself. A [`BuildingId`]
+//! numbers the `building` names of the housing file in order of first
+//! appearance (`Unit::building_id`).
 
 use std::fmt;
 
@@ -31,6 +34,7 @@ typed_id!(HouseholdId, "household");
 typed_id!(UnitId, "unit");
 typed_id!(DistrictId, "district");
 typed_id!(PlaceId, "place");
+typed_id!(BuildingId, "building");
 
 /// Converts a vector position into a typed id.
 #[must_use]

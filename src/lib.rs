@@ -39,3 +39,4 @@ pub mod scenario;
 pub mod solve;
 pub mod spread;
 pub mod travel;
+pub mod tuning;

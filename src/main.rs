@@ -210,6 +210,7 @@ fn main() -> ExitCode {
                 force,
                 previous,
                 max_iterations: None,
+                tuning: tuning_from_env(),
             };
             let dialect = export::CsvDialect::parse(&csv_dialect).expect("clap checked the value");
             plan(&scenario, &out, quiet, &options, dialect)
@@ -249,6 +250,7 @@ fn main() -> ExitCode {
                 max_iterations,
                 sampled_futures,
                 keep_proposals,
+                tuning: tuning_from_env(),
             };
             simulate(&scenario, &settings, json, out.as_deref(), quiet)
         }
@@ -462,7 +464,8 @@ fn explain(
     scenario: Option<&std::path::Path>,
 ) -> ExitCode {
     use boligplan::commands::explain;
-    let report = explain::load(dir, scenario).and_then(|ctx| explain::explain(&ctx, household));
+    let report = explain::load(dir, scenario, &tuning_from_env())
+        .and_then(|ctx| explain::explain(&ctx, household));
     match report {
         Ok(r) => {
             let text = if json {
@@ -497,14 +500,30 @@ fn validate(path: &std::path::Path, quiet: bool) -> ExitCode {
     }
 }
 
+/// The shortlist and pruning sizes, from the environment variables for
+/// measuring (README, "Environment variables"); the library reads none.
+fn tuning_from_env() -> boligplan::tuning::Tuning {
+    let size = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    boligplan::tuning::Tuning {
+        shortlist_top: size("BOLIGPLAN_SHORTLIST_TOP"),
+        prune_top: size("BOLIGPLAN_PRUNE_TOP"),
+        prune_per_district: size("BOLIGPLAN_PRUNE_PER_DISTRICT"),
+    }
+}
+
 fn export_model(path: &std::path::Path, mps: &std::path::Path) -> ExitCode {
     let Some((scenario, inputs)) = load_all(path, true) else {
         return ExitCode::from(1);
     };
     let travel =
         boligplan::travel::TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
-    let candidates = boligplan::candidates::build(&inputs, &scenario, &travel);
-    let model = boligplan::milp::build(&inputs, &scenario, &candidates);
+    let tuning = tuning_from_env();
+    let candidates = boligplan::candidates::build(&inputs, &scenario, &travel, &tuning);
+    let model = boligplan::milp::build(&inputs, &scenario, &candidates, &tuning);
     match export::write_mps(mps, &inputs, &model) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -5,7 +5,7 @@
 
 use geo::{MultiPolygon, Point};
 
-use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
+use crate::ids::{BuildingId, DistrictId, HouseholdId, PlaceId, UnitId};
 
 /// A day of the plan: 0 is the scenario's `start`.
 pub type Day = i64;
@@ -197,6 +197,8 @@ pub struct Unit {
     pub available_until: Option<Day>,
     pub accessible: bool,
     pub building: String,
+    /// The building's number, the same for every unit of one `building`.
+    pub building_id: BuildingId,
     /// Monthly cost to the municipality: a dwelling's empty rent, or a
     /// temporary site's cost per person housed.
     pub cost_dkk: i64,
@@ -309,6 +311,16 @@ impl Inputs {
     #[must_use]
     pub fn unit(&self, id: UnitId) -> &Unit {
         &self.units[id.index()]
+    }
+
+    /// How many buildings the units lie in ([`Unit::building_id`] is below).
+    #[must_use]
+    pub fn building_count(&self) -> usize {
+        self.units
+            .iter()
+            .map(|u| u.building_id.index() + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     #[must_use]

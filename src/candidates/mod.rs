@@ -17,10 +17,14 @@ use rayon::prelude::*;
 
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
 use crate::model::{Day, Household, Inputs, PinOrigin, Tenure, Unit};
+use crate::rules::occupancy::{Home, Occupancy};
 use crate::rules::{self, ALL_LAYERS, Layer, PERMANENT, Subject, TEMPORARY, cost};
 pub use crate::rules::{PermanentOption, Reason, TemporaryOption};
 use crate::scenario::Scenario;
 use crate::travel::TravelTimes;
+use crate::tuning::{
+    PRUNE_TOP_PER_DISTRICT, PRUNE_TOP_PER_HOUSEHOLD, SHORTLIST_ABOVE_PAIRS, Tuning,
+};
 
 /// What one household may get.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +79,12 @@ impl Candidates {
 /// Builds the candidates of every household, with travel times from
 /// `travel` (rule 8).
 #[must_use]
-pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Candidates {
+pub fn build(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    tuning: &Tuning,
+) -> Candidates {
     let max = scenario.rules.max_travel_min;
     // Units within reach, per language school (`None`: the nearest one):
     // the dwellings in unit order, the temporary sites in the order every
@@ -174,7 +183,7 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
         .iter()
         .map(|h| verdicts[&Profile::of(h, horizon)].entries.len())
         .sum();
-    let shortlist = Shortlist::for_pairs(passing);
+    let shortlist = Shortlist::for_pairs(passing, tuning);
     // In parallel (rayon), in chunks of households, each with its own
     // cover; collected and merged in household order, so deterministic.
     let chunks: Vec<(Vec<HouseholdCandidates>, Option<Cover>)> = inputs
@@ -224,12 +233,6 @@ pub fn build(inputs: &Inputs, scenario: &Scenario, travel: &TravelTimes) -> Cand
     }
 }
 
-/// Pairs that pass the rules of the households' profiles (about the lawful
-/// pairs) above which each household keeps only a shortlist of its lawful
-/// dwellings. Size l has about 4.1e7, all kept (2 GB); xl about 1e9, which
-/// no 8 GB machine can hold.
-pub const SHORTLIST_ABOVE_PAIRS: usize = 100_000_000;
-
 /// Each household's cheapest lawful dwellings in the model's terms
 /// ([`cost::pair_cost`]): the `top` cheapest, and up to `top` more
 /// from the `per_district` cheapest in each district (the district caps
@@ -247,19 +250,18 @@ pub struct Shortlist {
 }
 
 impl Shortlist {
-    /// The shortlist for a scenario with this many pairs, if any
-    /// (`BOLIGPLAN_SHORTLIST_TOP` sets `top` and forces it, for benchmarks).
+    /// The shortlist for a scenario with this many pairs (those that pass
+    /// the rules of the households' profiles, about the lawful pairs), if
+    /// any (`tuning.shortlist_top` sets `top` and forces it, for benchmarks).
     #[must_use]
-    pub fn for_pairs(pairs: usize) -> Option<Self> {
-        let top = std::env::var("BOLIGPLAN_SHORTLIST_TOP")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok());
+    pub fn for_pairs(pairs: usize, tuning: &Tuning) -> Option<Self> {
+        let top = tuning.shortlist_top;
         if pairs <= SHORTLIST_ABOVE_PAIRS && top.is_none() {
             return None;
         }
         Some(Self {
-            top: top.unwrap_or(crate::milp::PRUNE_TOP_PER_HOUSEHOLD).max(1),
-            per_district: crate::milp::PRUNE_TOP_PER_DISTRICT,
+            top: top.unwrap_or(PRUNE_TOP_PER_HOUSEHOLD).max(1),
+            per_district: PRUNE_TOP_PER_DISTRICT,
         })
     }
 
@@ -439,39 +441,16 @@ fn refuse_conflicting_pins(
     households: &mut [HouseholdCandidates],
 ) {
     let horizon = scenario.horizon_days;
-    let mut used = vec![false; inputs.units.len()];
-    let mut building: HashMap<&str, u32> = HashMap::new();
-    let mut persons = vec![0u32; inputs.districts.len()];
+    let mut kept = Occupancy::of_inputs(inputs, scenario);
     for (h, c) in inputs.households.iter().zip(households.iter_mut()) {
         if c.arrival >= horizon {
             continue;
         }
         let p = h.final_in(horizon).persons();
-        let fits_with_kept = |unit: UnitId, building: &HashMap<&str, u32>, persons: &[u32]| {
-            let u = inputs.unit(unit);
-            if used[unit.index()] {
-                Err(Reason::Taken)
-            } else if building.get(u.building.as_str()).copied().unwrap_or(0)
-                >= scenario.rules.max_households_per_building
-            {
-                Err(Reason::BuildingCap)
-            } else if u.district.is_some_and(|d| {
-                let district = inputs.district(d);
-                persons[d.index()] + p
-                    > crate::rules::occupancy::district_capacity(
-                        district.population,
-                        district.newcomers,
-                        scenario.rules.max_district_share,
-                    )
-            }) {
-                Err(Reason::DistrictCap)
-            } else {
-                Ok(())
-            }
-        };
+        let fits_with_kept = |unit: UnitId| kept.fits(Home::of(inputs, unit), p);
         let chosen = match (c.pin, c.pin_district) {
             (Some((pin, Ok(()))), _) if inputs.unit(pin).tenure == Tenure::Permanent => {
-                let verdict = fits_with_kept(pin, &building, &persons);
+                let verdict = fits_with_kept(pin);
                 c.pin = Some((pin, verdict));
                 verdict.ok().map(|()| pin)
             }
@@ -487,7 +466,7 @@ fn refuse_conflicting_pins(
                 let mut refusals: BTreeMap<Reason, u32> = BTreeMap::new();
                 let mut found = None;
                 for (_, unit) in options {
-                    match fits_with_kept(unit, &building, &persons) {
+                    match fits_with_kept(unit) {
                         Ok(()) => {
                             found = Some(unit);
                             break;
@@ -510,12 +489,7 @@ fn refuse_conflicting_pins(
             _ => None,
         };
         if let Some(pin) = chosen {
-            let u = inputs.unit(pin);
-            used[pin.index()] = true;
-            *building.entry(u.building.as_str()).or_default() += 1;
-            if let Some(d) = u.district {
-                persons[d.index()] += p;
-            }
+            kept.add(Home::of(inputs, pin), p);
         }
     }
 }

@@ -265,7 +265,11 @@ pub struct Context {
 /// # Errors
 /// `DIR` is not a plan output, the scenario or its inputs cannot be loaded,
 /// or they changed since the plan was made.
-pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError> {
+pub fn load(
+    dir: &Path,
+    scenario: Option<&Path>,
+    tuning: &crate::tuning::Tuning,
+) -> Result<Context, ExplainError> {
     let run = read_summary(dir)?;
     let rows = read_plan_csv(dir)?;
     let scenario_path = scenario.map_or_else(|| run.scenario_file.clone(), Path::to_path_buf);
@@ -322,8 +326,8 @@ pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError
         )));
     }
     let travel = TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
-    let candidates = candidates::build(&inputs, &scenario, &travel);
-    let model = milp::build(&inputs, &scenario, &candidates);
+    let candidates = candidates::build(&inputs, &scenario, &travel, tuning);
+    let model = milp::build(&inputs, &scenario, &candidates, tuning);
     let (chosen, stays) = match_plan(&inputs, &scenario, &travel, &candidates, &model, &rows)?;
     if let Some(recorded) = run.objective {
         let flat: Vec<usize> = chosen.iter().flatten().copied().collect();

@@ -48,6 +48,8 @@ pub struct Settings {
     /// `weights.changed_proposal` (as `plan --previous` does): households
     /// have been told where they will live.
     pub keep_proposals: bool,
+    /// Shortlist and pruning sizes for every plan of the simulation.
+    pub tuning: crate::tuning::Tuning,
 }
 
 impl Default for Settings {
@@ -60,6 +62,7 @@ impl Default for Settings {
             max_iterations: None,
             sampled_futures: false,
             keep_proposals: false,
+            tuning: crate::tuning::Tuning::default(),
         }
     }
 }
@@ -145,6 +148,7 @@ pub fn simulate(
     let options = Options {
         strategy: settings.strategy,
         max_iterations: settings.max_iterations,
+        tuning: settings.tuning,
         ..Options::default()
     };
     for (k, t) in (0..horizon)
@@ -197,13 +201,15 @@ pub fn simulate(
     }
     progress(steps, steps);
 
-    let (rolling, rows, summary, dropped, constant) = score_rolling(inputs, scenario, &committed)?;
+    let (rolling, rows, summary, dropped, constant) =
+        score_rolling(inputs, scenario, &committed, &settings.tuning)?;
     let hindsight = pipeline::plan(inputs, scenario, &Options::default(), &mut |_| {})?;
     let fcfs = pipeline::plan(
         inputs,
         scenario,
         &Options {
             strategy: Strategy::Fcfs,
+            tuning: settings.tuning,
             ..Options::default()
         },
         &mut |_| {},
@@ -342,9 +348,10 @@ fn score_rolling(
     inputs: &Inputs,
     scenario: &Scenario,
     committed: &[Option<Commitment>],
+    tuning: &crate::tuning::Tuning,
 ) -> Result<Scored, PlanError> {
     let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
-    let mut candidates: Candidates = candidates::build(inputs, scenario, &travel);
+    let mut candidates: Candidates = candidates::build(inputs, scenario, &travel, tuning);
     let mut picks: Vec<Option<UnitId>> = vec![None; inputs.households.len()];
     let mut dropped = 0;
     for (i, c) in committed.iter().enumerate() {
@@ -371,7 +378,7 @@ fn score_rolling(
             _ => dropped += 1,
         }
     }
-    let model = milp::build(inputs, scenario, &candidates);
+    let model = milp::build(inputs, scenario, &candidates, tuning);
     let plan = solve::allocate(
         inputs,
         scenario,

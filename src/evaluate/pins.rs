@@ -3,9 +3,8 @@
 //! `summary.replanning` (each proposal of the earlier plan that changed,
 //! with the rule, the taker, the cap or the trade-off behind it).
 
-use std::collections::HashMap;
-
 use crate::model::{Inputs, PinOrigin};
+use crate::rules::occupancy::{Home, Occupancy};
 use crate::scenario::Scenario;
 
 /// A pin honoured against a rule (`--force`, or moved in already).
@@ -68,20 +67,16 @@ pub fn report(
     let horizon = scenario.horizon_days;
     let mut pins = PinReport::default();
     let mut cells = Vec::with_capacity(plan.placements.len());
-    // Who holds each dwelling in the new plan, and persons per district.
+    // Who holds each dwelling in the new plan, and what it uses of the caps.
     let mut holder = vec![None; inputs.units.len()];
-    let mut district_persons = vec![0u32; inputs.districts.len()];
-    let mut building: HashMap<&str, u32> = HashMap::new();
+    let mut occupancy = Occupancy::of_inputs(inputs, scenario);
     for p in &plan.placements {
         if let Some(home) = p.permanent {
             holder[home.unit.index()] = Some(p.household);
-            let u = inputs.unit(home.unit);
-            if let Some(d) = u.district {
-                district_persons[d.index()] += inputs.households[p.household.index()]
-                    .final_in(horizon)
-                    .persons();
-            }
-            *building.entry(u.building.as_str()).or_default() += 1;
+            let persons = inputs.households[p.household.index()]
+                .final_in(horizon)
+                .persons();
+            occupancy.add(Home::of(inputs, home.unit), persons);
         }
     }
     let mut replanning = inputs.decisions.previous.as_ref().map(|prev| Replanning {
@@ -153,8 +148,11 @@ pub fn report(
                         let unit = inputs.unit(u);
                         match static_verdict(inputs, scenario, travel, h, c.arrival, unit) {
                             Err(reason) => (reason.code(), reason.words().to_string()),
-                            Ok(()) => match holder[u.index()] {
-                                Some(other) => {
+                            Ok(()) => match occupancy
+                                .fits(Home::of(inputs, u), h.final_in(horizon).persons())
+                            {
+                                Err(Reason::Taken) => {
+                                    let other = holder[u.index()].expect("a taken dwelling");
                                     let other = &inputs.households[other.index()];
                                     let pinned = candidates
                                         .of(other.id)
@@ -169,33 +167,8 @@ pub fn report(
                                         ),
                                     )
                                 }
-                                None if unit.district.is_some_and(|d| {
-                                    let district = inputs.district(d);
-                                    district_persons[d.index()] + h.final_in(horizon).persons()
-                                        > crate::rules::occupancy::district_capacity(
-                                            district.population,
-                                            district.newcomers,
-                                            scenario.rules.max_district_share,
-                                        )
-                                }) =>
-                                {
-                                    (
-                                        Reason::DistrictCap.code(),
-                                        Reason::DistrictCap.words().to_string(),
-                                    )
-                                }
-                                None if building
-                                    .get(unit.building.as_str())
-                                    .copied()
-                                    .unwrap_or(0)
-                                    >= scenario.rules.max_households_per_building =>
-                                {
-                                    (
-                                        Reason::BuildingCap.code(),
-                                        Reason::BuildingCap.words().to_string(),
-                                    )
-                                }
-                                None => (
+                                Err(cap) => (cap.code(), cap.words().to_string()),
+                                Ok(()) => (
                                     Reason::TradeOff.code(),
                                     format!(
                                         "free, but the new plan is better by more than the cost of a change ({} in the objective)",

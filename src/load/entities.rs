@@ -10,7 +10,7 @@ use super::gpkg_in::{is_gpkg, read_gpkg};
 use super::table::{Fields, Table, Ticker, read_csv, read_geojson};
 use crate::crs::{Crs, Transformer};
 use crate::findings::{Findings, Location};
-use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId, to_u32};
+use crate::ids::{BuildingId, DistrictId, HouseholdId, PlaceId, UnitId, to_u32};
 use crate::model::{District, Household, Place, PlaceKind, Reunion, Tenure, Unit, UnitKind};
 use crate::scenario::{InputPaths, Scenario};
 
@@ -714,6 +714,8 @@ pub fn housing(
                 available_until: until,
                 accessible,
                 building: f.text("building").unwrap_or(id).to_string(),
+                // Numbered below, once every unit is read.
+                building_id: BuildingId(0),
                 cost_dkk: cost.unwrap_or(if tenure == Tenure::Permanent { rent } else { 0 }),
                 district,
                 pos,
@@ -727,6 +729,11 @@ pub fn housing(
     // Rows after an unreadable part are unknown: references to them are not
     // reported again.
     rejected.unreadable |= table.cut_short();
+    let mut buildings: HashMap<String, BuildingId> = HashMap::new();
+    for u in &mut out {
+        let next = BuildingId(to_u32(buildings.len()));
+        u.building_id = *buildings.entry(u.building.clone()).or_insert(next);
+    }
     (out, rejected)
 }
 

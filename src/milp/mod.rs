@@ -20,6 +20,7 @@ use crate::model::{Inputs, Tenure};
 use crate::rules::cost::{pair_cost, person_days, proposal};
 use crate::rules::occupancy::district_capacity;
 use crate::scenario::Scenario;
+use crate::tuning::{PRUNE_ABOVE_PAIRS, PRUNE_TOP_PER_DISTRICT, PRUNE_TOP_PER_HOUSEHOLD, Tuning};
 
 /// One candidate pair: household h may move into dwelling u on `move_in`.
 #[derive(Debug, Clone)]
@@ -66,23 +67,29 @@ pub struct Model {
 
 /// Builds the model of a scenario from its candidates.
 #[must_use]
-pub fn build(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> Model {
+pub fn build(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    candidates: &Candidates,
+    tuning: &Tuning,
+) -> Model {
     let w = &scenario.weights;
     let horizon = scenario.horizon_days;
+    // The model numbers only the buildings with dwellings, in order of
+    // their first dwelling.
     let mut buildings: Vec<String> = Vec::new();
-    let mut building_index = std::collections::HashMap::new();
+    let mut building_index: Vec<Option<usize>> = vec![None; inputs.building_count()];
     let mut unit_building = vec![0usize; inputs.units.len()];
     for u in &inputs.units {
         if u.tenure == Tenure::Permanent {
-            let next = buildings.len();
-            let b = *building_index.entry(u.building.clone()).or_insert(next);
-            if b == next {
+            let b = *building_index[u.building_id.index()].get_or_insert_with(|| {
                 buildings.push(u.building.clone());
-            }
+                buildings.len() - 1
+            });
             unit_building[u.id.index()] = b;
         }
     }
-    let prune = Prune::new(inputs, scenario, candidates, &unit_building);
+    let prune = Prune::new(inputs, scenario, candidates, &unit_building, tuning);
     // Each household's pairs (costed, pruned) in parallel, collected in
     // household order: the model does not depend on the number of threads.
     let own: Vec<(Vec<Pair>, usize)> = inputs
@@ -204,16 +211,6 @@ fn lawful_pin(c: &crate::candidates::HouseholdCandidates) -> Option<UnitId> {
     }
 }
 
-/// Candidate pairs above which the model is pruned (s and m stay whole).
-pub const PRUNE_ABOVE_PAIRS: usize = 2_000_000;
-
-/// Cheapest pairs kept per household by the heuristic part of the pruning.
-pub const PRUNE_TOP_PER_HOUSEHOLD: usize = 300;
-
-/// Cheapest pairs kept per household and district besides the top ones
-/// (the district caps bind: a household needs alternatives elsewhere).
-pub const PRUNE_TOP_PER_DISTRICT: usize = 2;
-
 /// How the model's pairs were pruned, for `summary.json` and the MPS header.
 #[derive(Debug, Clone)]
 pub struct Pruning {
@@ -253,23 +250,19 @@ impl Prune {
         scenario: &Scenario,
         candidates: &Candidates,
         unit_building: &[usize],
+        tuning: &Tuning,
     ) -> Option<Self> {
         let total: usize = candidates
             .households
             .iter()
             .map(|c| c.permanent.len())
             .sum();
-        let top = std::env::var("BOLIGPLAN_PRUNE_TOP")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok());
+        let top = tuning.prune_top;
         if total <= PRUNE_ABOVE_PAIRS && top.is_none() {
             return None;
         }
         let top = top.unwrap_or(PRUNE_TOP_PER_HOUSEHOLD).max(1);
-        let per_district = std::env::var("BOLIGPLAN_PRUNE_PER_DISTRICT")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(PRUNE_TOP_PER_DISTRICT);
+        let per_district = tuning.prune_per_district.unwrap_or(PRUNE_TOP_PER_DISTRICT);
         let buildings = unit_building.iter().max().map_or(0, |b| b + 1);
         let mut district_of: Vec<Option<Option<DistrictId>>> = vec![None; buildings];
         let mut single_district = vec![true; buildings];

@@ -30,6 +30,8 @@ pub struct Options {
     pub previous: Option<PathBuf>,
     /// Subgradient steps of the engine (`None`: its default).
     pub max_iterations: Option<usize>,
+    /// Shortlist and pruning sizes (benchmarks only; default: by size).
+    pub tuning: crate::tuning::Tuning,
 }
 
 impl Default for Options {
@@ -42,6 +44,7 @@ impl Default for Options {
             force: None,
             previous: None,
             max_iterations: None,
+            tuning: crate::tuning::Tuning::default(),
         }
     }
 }
@@ -147,7 +150,7 @@ pub fn plan(
     };
     let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
     stage("travel");
-    let candidates = candidates::build(inputs, scenario, &travel);
+    let candidates = candidates::build(inputs, scenario, &travel, &options.tuning);
     stage("candidates");
     let refused = refused_pins(inputs, &candidates);
     if !refused.is_empty() {
@@ -157,12 +160,15 @@ pub fn plan(
     // (greedy is sequential, the model's build parallel).
     let (model, greedy) = if options.strategy == Strategy::Optimise {
         let (model, greedy) = rayon::join(
-            || milp::build(inputs, scenario, &candidates),
+            || milp::build(inputs, scenario, &candidates, &options.tuning),
             || solve::greedy(inputs, scenario, &candidates),
         );
         (model, Some(greedy))
     } else {
-        (milp::build(inputs, scenario, &candidates), None)
+        (
+            milp::build(inputs, scenario, &candidates, &options.tuning),
+            None,
+        )
     };
     stage("model");
     let districts = inputs.districts.len();

@@ -21,6 +21,7 @@ use crate::candidates::{
 };
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::model::{Day, Household, Inputs, Tenure};
+use crate::rules::occupancy::{Home, Occupancy};
 use crate::scenario::Scenario;
 
 /// A stay in a temporary place, days `from..to` (half-open).
@@ -98,16 +99,10 @@ pub struct Plan {
 struct State<'a> {
     inputs: &'a Inputs,
     scenario: &'a Scenario,
-    taken: Vec<bool>,
+    /// Dwellings taken, persons per district, households per building.
+    occupancy: Occupancy,
     /// A dwelling chosen by a strategy for a household, before `allocate` runs.
     reserved_for: Vec<Option<HouseholdId>>,
-    district_persons: Vec<u32>,
-    /// Most persons each district may receive (the model's caps).
-    district_capacity: Vec<u32>,
-    /// Newcomer households per building, by [`State::building_of`].
-    building_households: Vec<u32>,
-    /// Each unit's building, numbered in order of first appearance.
-    building_of: Vec<usize>,
     /// Persons per day in each temporary site.
     load: HashMap<UnitId, Vec<u32>>,
 }
@@ -117,39 +112,15 @@ impl<'a> State<'a> {
         Self {
             inputs,
             scenario,
-            taken: vec![false; inputs.units.len()],
+            occupancy: Occupancy::of_inputs(inputs, scenario),
             reserved_for: vec![None; inputs.units.len()],
-            district_persons: vec![0; inputs.districts.len()],
-            district_capacity: inputs
-                .districts
-                .iter()
-                .map(|d| {
-                    crate::rules::occupancy::district_capacity(
-                        d.population,
-                        d.newcomers,
-                        scenario.rules.max_district_share,
-                    )
-                })
-                .collect(),
-            building_households: vec![0; inputs.units.len()],
-            building_of: {
-                let mut index: HashMap<&str, usize> = HashMap::new();
-                inputs
-                    .units
-                    .iter()
-                    .map(|u| {
-                        let next = index.len();
-                        *index.entry(u.building.as_str()).or_insert(next)
-                    })
-                    .collect()
-            },
             load: HashMap::new(),
         }
     }
 
     fn share_after(&self, d: DistrictId, persons: u32) -> f64 {
         let district = self.inputs.district(d);
-        let p = self.district_persons[d.index()] + persons;
+        let p = self.occupancy.persons_in(d) + persons;
         f64::from(district.newcomers + p) / f64::from(district.population + p)
     }
 
@@ -161,39 +132,16 @@ impl<'a> State<'a> {
     /// [`Self::permanent_ok`] of a dwelling for a household of `persons`,
     /// before its option is known.
     fn dwelling_ok(&self, unit: UnitId, persons: u32) -> Result<(), Reason> {
-        let u = self.inputs.unit(unit);
-        if self.taken[u.id.index()] {
-            return Err(Reason::Taken);
-        }
-        if let Some(d) = u.district
-            && self.district_persons[d.index()] + persons > self.district_capacity[d.index()]
-        {
-            return Err(Reason::DistrictCap);
-        }
-        let in_building = self.building_households[self.building_of[u.id.index()]];
-        if in_building >= self.scenario.rules.max_households_per_building {
-            return Err(Reason::BuildingCap);
-        }
-        Ok(())
+        self.occupancy.fits(Home::of(self.inputs, unit), persons)
     }
 
     fn release_permanent(&mut self, unit: UnitId, persons: u32) {
-        let u = &self.inputs.units[unit.index()];
-        self.taken[unit.index()] = false;
         self.reserved_for[unit.index()] = None;
-        if let Some(d) = u.district {
-            self.district_persons[d.index()] -= persons;
-        }
-        self.building_households[self.building_of[unit.index()]] -= 1;
+        self.occupancy.remove(Home::of(self.inputs, unit), persons);
     }
 
     fn take_permanent(&mut self, unit: UnitId, persons: u32) {
-        let u = &self.inputs.units[unit.index()];
-        self.taken[unit.index()] = true;
-        if let Some(d) = u.district {
-            self.district_persons[d.index()] += persons;
-        }
-        self.building_households[self.building_of[unit.index()]] += 1;
+        self.occupancy.add(Home::of(self.inputs, unit), persons);
     }
 
     /// Whether the site holds the household on every day of `from..to`.

@@ -24,7 +24,12 @@ fn check(scenario_file: &Path) -> usize {
         "inputs with errors"
     );
     let travel = TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
-    let candidates = boligplan::candidates::build(&inputs, &scenario, &travel);
+    let candidates = boligplan::candidates::build(
+        &inputs,
+        &scenario,
+        &travel,
+        &boligplan::tuning::Tuning::default(),
+    );
     assert!(
         candidates.shortlist.is_none(),
         "a scenario without a shortlist"

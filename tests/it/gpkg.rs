@@ -476,3 +476,107 @@ fn gpkg_fields_are_allow_listed_and_small_counts_suppressed() {
         "the generated scenario (size s, seed 7) no longer has a district with 1-4 persons placed; pick another seed"
     );
 }
+
+/// The library's GeoPackage writer on the demo plan: the file is a
+/// GeoPackage, every placement and unit is in it, the person-days add up,
+/// columns stay in the allow-list, and small counts are suppressed unless
+/// the scenario turns that off.
+#[test]
+fn demo_plan_writes_a_geopackage() {
+    let root = repo();
+    let scenario = boligplan::scenario::load(&root.join("scenarios/demo.toml")).unwrap();
+    let (inputs, _) = boligplan::load::load(&scenario);
+    let outcome = boligplan::pipeline::plan(
+        &inputs,
+        &scenario,
+        &boligplan::pipeline::Options::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("boligplan-gpkg-unit-{}", std::process::id()));
+    fs_err::create_dir_all(&dir).unwrap();
+    let path = dir.join("plan.gpkg");
+    boligplan::output::gpkg::write_gpkg(&path, &inputs, &scenario, &outcome.rows, &outcome.summary)
+        .unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, 0x4750_4B47);
+    let placed: i64 = conn
+        .query_row("SELECT count(*) FROM placements", [], |r| r.get(0))
+        .unwrap();
+    let expected = outcome.rows.iter().filter(|r| r.position.is_some()).count();
+    assert_eq!(placed, expected as i64);
+    let units: i64 = conn
+        .query_row("SELECT count(*) FROM housing", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(units, inputs.units.len() as i64);
+    // Every person-day of the plan lands on some temporary site.
+    let days: i64 = conn
+        .query_row("SELECT sum(person_days) FROM housing", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(days, outcome.summary.temporary_person_days);
+    // Every table's columns are allow-listed.
+    let tables: Vec<String> = conn
+        .prepare("SELECT table_name FROM gpkg_contents")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(tables.len(), boligplan::output::gpkg::GIS_FIELDS.len());
+    for t in &tables {
+        let allowed = boligplan::output::gpkg::GIS_FIELDS
+            .iter()
+            .find(|(n, _)| n == t)
+            .unwrap()
+            .1;
+        let cols: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for c in cols {
+            assert!(allowed.contains(&c.as_str()), "{t}.{c}");
+        }
+    }
+    drop(conn);
+
+    // Small counts: 3 persons in the first district.
+    let mut summary = outcome.summary.clone();
+    let d = &mut summary.districts[0];
+    d.persons_placed = 3;
+    d.households_placed = 1;
+    d.newcomers_after = d.newcomers_before + 3;
+    let read = |path: &Path| -> (Option<i64>, Option<i64>, Option<i64>, String) {
+        let conn = Connection::open(path).unwrap();
+        conn.query_row(
+            "SELECT persons_placed, households_placed, newcomers_after, persons_placed_label \
+             FROM districts WHERE fid = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+    };
+    boligplan::output::gpkg::write_gpkg(&path, &inputs, &scenario, &outcome.rows, &summary)
+        .unwrap();
+    assert_eq!(read(&path), (None, None, None, "<5".to_string()));
+    boligplan::output::gpkg::write_gpkg_with(
+        &path,
+        &inputs,
+        &scenario,
+        &outcome.rows,
+        &summary,
+        false,
+    )
+    .unwrap();
+    let after = i64::from(summary.districts[0].newcomers_after);
+    assert_eq!(
+        read(&path),
+        (Some(3), Some(1), Some(after), "3".to_string())
+    );
+    fs_err::remove_dir_all(&dir).unwrap();
+}
