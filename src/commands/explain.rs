@@ -37,6 +37,7 @@ use crate::findings::closest;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::milp::{self, Model};
 use crate::model::{Composition, Day, Household, Inputs, PinOrigin, Tenure};
+use crate::output::plan_csv::{self, PlanRow};
 use crate::scenario::{Benefits, HousingBenefit, MinDisposable, Scenario};
 use crate::solve::{self, Strategy, TemporaryStay};
 use crate::travel::TravelTimes;
@@ -134,106 +135,6 @@ fn read_summary(dir: &Path) -> Result<RunRecord, ExplainError> {
     })
 }
 
-/// One row of `plan.csv`, as far as `explain` needs it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlanRow {
-    pub household_id: String,
-    pub status: String,
-    pub temp_unit: Option<String>,
-    pub temp_from: Option<NaiveDate>,
-    pub temp_to: Option<NaiveDate>,
-    pub perm_unit: Option<String>,
-    pub perm_from: Option<NaiveDate>,
-    /// DKK/month: the home's rent, or the charge in a temporary place.
-    pub rent: Option<i64>,
-    pub reason: Option<String>,
-    pub reason_code: Option<String>,
-    pub pin: Option<String>,
-}
-
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
-        .ok()
-}
-
-/// Reads `DIR/plan.csv`, standard or Danish Excel dialect (`;`, BOM).
-///
-/// # Errors
-/// When the file cannot be read or lacks a column of a plan.
-pub fn read_plan_csv(dir: &Path) -> Result<Vec<PlanRow>, ExplainError> {
-    let path = dir.join("plan.csv");
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| {
-        ExplainError::NotAPlan(format!(
-            "cannot read {shown}: {e}; expected the output directory of `boligplan plan`"
-        ))
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.contains(';') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let columns = reader
-        .headers()
-        .map_err(|e| ExplainError::NotAPlan(format!("{shown}: {e}")))?
-        .clone();
-    let col = |name: &str| columns.iter().position(|c| c == name);
-    let need = |name: &str| {
-        col(name).ok_or_else(|| {
-            ExplainError::NotAPlan(format!(
-                "{shown}: no column {name}; expected the plan.csv of `boligplan plan`"
-            ))
-        })
-    };
-    let c_id = need("household_id")?;
-    let c_status = need("status")?;
-    let c_temp = need("temp_unit")?;
-    let c_temp_from = need("temp_from")?;
-    let c_temp_to = need("temp_to")?;
-    let c_perm = need("perm_unit")?;
-    let c_perm_from = need("perm_from")?;
-    let (c_reason, c_code, c_pin) = (col("reason"), col("reason_code"), col("pin"));
-    let c_rent = col("rent");
-    let mut rows = Vec::new();
-    for (line, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ExplainError::NotAPlan(format!("{shown}: {e}")))?;
-        let cell = |c: Option<usize>| {
-            c.and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let date = |c: usize, name: &str| -> Result<Option<NaiveDate>, ExplainError> {
-            match cell(Some(c)) {
-                None => Ok(None),
-                Some(s) => parse_date(&s).map(Some).ok_or_else(|| {
-                    ExplainError::NotAPlan(format!(
-                        "{shown}, line {}, field {name}: found {s:?}, expected a date (YYYY-MM-DD)",
-                        line + 2
-                    ))
-                }),
-            }
-        };
-        rows.push(PlanRow {
-            household_id: cell(Some(c_id)).unwrap_or_default(),
-            status: cell(Some(c_status)).unwrap_or_default(),
-            temp_unit: cell(Some(c_temp)),
-            temp_from: date(c_temp_from, "temp_from")?,
-            temp_to: date(c_temp_to, "temp_to")?,
-            perm_unit: cell(Some(c_perm)),
-            perm_from: date(c_perm_from, "perm_from")?,
-            rent: cell(c_rent).and_then(|s| s.parse().ok()),
-            reason: cell(c_reason),
-            reason_code: cell(c_code),
-            pin: cell(c_pin),
-        });
-    }
-    Ok(rows)
-}
-
 // --------------------------------------------------------------- context ---
 
 /// The rebuilt model and the plan read back: everything an explanation is
@@ -271,7 +172,8 @@ pub fn load(
     tuning: &crate::tuning::Tuning,
 ) -> Result<Context, ExplainError> {
     let run = read_summary(dir)?;
-    let rows = read_plan_csv(dir)?;
+    let rows =
+        plan_csv::read(&dir.join("plan.csv")).map_err(|e| ExplainError::NotAPlan(e.to_string()))?;
     let scenario_path = scenario.map_or_else(|| run.scenario_file.clone(), Path::to_path_buf);
     if !scenario_path.exists() {
         return Err(ExplainError::Inputs(format!(

@@ -1,4 +1,5 @@
-//! Stage 5: writing `plan.csv`, `plan.geojson` and `summary.json`.
+//! Stage 5: writing `plan.csv` (through [`crate::output::plan_csv`]),
+//! `plan.geojson`, `summary.json`, `districts.csv` and `plan.gpkg`.
 //!
 //! Everything is written into a temporary directory beside the output
 //! directory and renamed into place only when complete, so a failed run never
@@ -24,8 +25,6 @@ pub enum CsvDialect {
     ExcelDa,
 }
 
-/// Columns of plan.csv that hold decimal numbers.
-const PLAN_DECIMAL_COLUMNS: &[&str] = &["travel_minutes", "work_travel_minutes"];
 /// Columns of districts.csv that hold decimal numbers.
 const DISTRICT_DECIMAL_COLUMNS: &[&str] = &[
     "share_before",
@@ -51,7 +50,7 @@ impl CsvDialect {
 
     /// Rewrites a standard CSV in this dialect; `decimals` names the columns
     /// whose `.` becomes `,`.
-    fn apply(self, standard: &[u8], decimals: &[&str]) -> Result<Vec<u8>, csv::Error> {
+    pub(crate) fn apply(self, standard: &[u8], decimals: &[&str]) -> Result<Vec<u8>, csv::Error> {
         if self == Self::Standard {
             return Ok(standard.to_vec());
         }
@@ -161,24 +160,10 @@ fn write_files(
     dialect: CsvDialect,
 ) -> Result<(), ExportError> {
     let csv_path = dir.join("plan.csv");
-    let format = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e: csv::Error| ExportError::Format {
-            path: path.clone(),
-            message: e.to_string(),
-        }
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        w.serialize(row).map_err(format(&csv_path))?;
-    }
-    let bytes = w.into_inner().map_err(|e| ExportError::Format {
+    let bytes = crate::output::plan_csv::write(rows, dialect).map_err(|e| ExportError::Format {
         path: csv_path.clone(),
         message: e.to_string(),
     })?;
-    let bytes = dialect
-        .apply(&bytes, PLAN_DECIMAL_COLUMNS)
-        .map_err(format(&csv_path))?;
     fs_err::write(&csv_path, bytes).map_err(io(&csv_path))?;
 
     let geojson_path = dir.join("plan.geojson");

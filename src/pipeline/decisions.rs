@@ -109,7 +109,7 @@ pub fn read_previous(
     inputs: &mut Inputs,
     scenario: &Scenario,
 ) -> Result<PreviousPlan, DecisionError> {
-    let rows = crate::commands::explain::read_plan_csv(dir)
+    let rows = crate::output::plan_csv::read(&dir.join("plan.csv"))
         .map_err(|e| DecisionError(format!("--previous {}: {e}", dir.display())))?;
     let (households, units) = by_name(inputs);
     let mut previous = PreviousPlan {

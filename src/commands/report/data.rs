@@ -1,7 +1,8 @@
 //! Reading a plan output directory: `summary.json` (through
 //! [`crate::commands::compare`]), the district polygons and placement points of
 //! `plan.geojson` (projected to EPSG:25832), and the rows of `plan.csv`
-//! without their amounts (no income, benefit or rent is kept).
+//! (through [`crate::output::plan_csv`]) without their amounts (no income,
+//! benefit or rent is kept).
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use serde_json::Value;
 
 use crate::commands::compare::CompareError;
 use crate::crs::{Crs, Transformer};
+use crate::output::plan_csv::{self, PlanCsvError, PlanRow};
 
 /// Why a plan directory could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +20,8 @@ pub enum ReadError {
     NotADirectory { path: PathBuf },
     #[error(transparent)]
     Summary(#[from] CompareError),
+    #[error(transparent)]
+    PlanCsv(#[from] PlanCsvError),
     #[error("cannot read {}: {source}; expected the {what} that `boligplan plan` writes", path.display())]
     Read {
         path: PathBuf,
@@ -135,16 +139,10 @@ fn read_plan(dir: &Path, name: String) -> Result<PlanData, ReadError> {
         path: geojson_path.clone(),
         message,
     })?;
-    let csv_path = dir.join("plan.csv");
-    let bytes = std::fs::read(&csv_path).map_err(|source| ReadError::Read {
-        path: csv_path.clone(),
-        what: "plan.csv (one row per household)",
-        source,
-    })?;
-    let households = parse_plan_csv(&bytes).map_err(|message| ReadError::Format {
-        path: csv_path.clone(),
-        message,
-    })?;
+    let households = plan_csv::read(&dir.join("plan.csv"))?
+        .into_iter()
+        .map(Household::from)
+        .collect();
     Ok(PlanData {
         name,
         summary,
@@ -261,127 +259,21 @@ pub fn parse_geojson(text: &str) -> Result<(Vec<District>, Vec<Placement>), Stri
     Ok((districts, placements))
 }
 
-/// The rows of `plan.csv`, in either dialect (`standard`, or `excel-da` with
-/// a byte-order mark, `;` and decimal commas). Income, housing benefit and
-/// rent are not read.
-pub fn parse_plan_csv(bytes: &[u8]) -> Result<Vec<Household>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let excel = first_line.contains(&b';') && !first_line.contains(&b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(if excel { b';' } else { b',' })
-        .from_reader(bytes);
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header: {e}"))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let required = |name: &str| {
-        column(name).ok_or_else(|| {
-            format!(
-                "found the columns {}, expected a `{name}` column",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            )
-        })
-    };
-    let id = required("household_id")?;
-    let status = required("status")?;
-    let optional = [
-        "household_type",
-        "persons",
-        "temp_unit",
-        "temp_from",
-        "temp_to",
-        "disposable",
-        "travel_minutes",
-        "reason",
-        "reason_code",
-    ]
-    .map(column);
-    let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| format!("line {line}: {e}"))?;
-        let get = |c: Option<usize>| {
-            c.and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let number = |c: Option<usize>, field: &str| -> Result<Option<f64>, String> {
-            get(c)
-                .map(|s| {
-                    let s = if excel { s.replace(',', ".") } else { s };
-                    s.parse::<f64>().map_err(|_| {
-                        format!("line {line}: field `{field}`: found \"{s}\", expected a number")
-                    })
-                })
-                .transpose()
-        };
-        let date = |c: Option<usize>, field: &str| -> Result<Option<NaiveDate>, String> {
-            get(c)
-                .map(|s| {
-                    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
-                        format!(
-                            "line {line}: field `{field}`: found \"{s}\", expected a date like 2026-01-31"
-                        )
-                    })
-                })
-                .transpose()
-        };
-        let [
-            household_type,
-            persons,
-            temp_unit,
-            temp_from,
-            temp_to,
-            disposable,
-            travel,
-            reason,
-            reason_code,
-        ] = optional;
-        out.push(Household {
-            id: get(Some(id)).unwrap_or_default(),
-            status: get(Some(status)).unwrap_or_default(),
-            household_type: get(household_type).unwrap_or_default(),
-            persons: number(persons, "persons")?.map_or(0, |p| p as u32),
-            temp_unit: get(temp_unit),
-            temp_from: date(temp_from, "temp_from")?,
-            temp_to: date(temp_to, "temp_to")?,
-            disposable: number(disposable, "disposable")?,
-            travel_minutes: number(travel, "travel_minutes")?,
-            reason: get(reason),
-            reason_code: get(reason_code),
-        });
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_both_csv_dialects_and_no_income() {
-        let standard = "household_id,status,temp_unit,temp_from,temp_to,perm_unit,perm_from,district,persons,income,housing_benefit,rent,disposable,travel_minutes,reason,reason_code,household_type\n\
-H1,temporary_only,T01,2026-01-21,2027-01-01,,,D11,2,6553,0,2500,4053,45.5,\"none fit, sadly\",building_cap,couple\n";
-        let rows = parse_plan_csv(standard.as_bytes()).unwrap();
-        assert_eq!(rows[0].travel_minutes, Some(45.5));
-        assert_eq!(rows[0].reason.as_deref(), Some("none fit, sadly"));
-        assert_eq!(rows[0].persons, 2);
-        let excel = format!(
-            "\u{feff}{}",
-            standard
-                .replace(',', ";")
-                .replace("45.5", "45,5")
-                .replace("none fit; sadly", "none fit, sadly")
-        );
-        let rows2 = parse_plan_csv(excel.as_bytes()).unwrap();
-        assert_eq!(rows, rows2);
-        assert!(
-            parse_plan_csv(b"id,status\nH1,permanent\n")
-                .unwrap_err()
-                .contains("household_id")
-        );
+impl From<PlanRow> for Household {
+    /// Keeps the disposable amount of a row and drops its other amounts.
+    fn from(r: PlanRow) -> Self {
+        Self {
+            id: r.household_id,
+            status: r.status,
+            household_type: r.household_type,
+            persons: r.persons,
+            temp_unit: r.temp_unit,
+            temp_from: r.temp_from,
+            temp_to: r.temp_to,
+            disposable: r.disposable.map(|d| d as f64),
+            travel_minutes: r.travel_minutes,
+            reason: r.reason,
+            reason_code: r.reason_code,
+        }
     }
 }
