@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use boligplan::load::{self, Severity};
 use boligplan::output::export;
-use boligplan::solve::Strategy;
+use boligplan::solve::{Status, Strategy};
 use boligplan::{pipeline, scenario};
 
 /// Housing placement and dispersal planner for Danish municipalities.
@@ -620,13 +620,13 @@ fn plan(
     }
     if !quiet {
         let s = &outcome.summary;
-        let count = |k: &str| s.by_status.get(k).map_or(0, |c| c.households);
+        let count = |k: Status| s.by_status.get(&k).map_or(0, |c| c.households);
         eprintln!(
             "planned {} households: {} permanent, {} temporary only, {} unplaced; {} temporary person-days; max district share {:.1} % → {}",
             s.households.households,
-            count("permanent"),
-            count("temporary_only"),
-            count("unplaced"),
+            count(Status::Permanent),
+            count(Status::TemporaryOnly),
+            count(Status::Unplaced),
             s.temporary_person_days,
             s.spread.after.max_share * 100.0,
             out.display()

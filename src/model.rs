@@ -46,7 +46,10 @@ impl Composition {
 }
 
 /// Families first, then couples, then single adults (Herning's policy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum HouseholdType {
     Family,
     Couple,

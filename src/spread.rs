@@ -253,7 +253,7 @@ impl Default for HotSpotSettings {
 
 /// Moran scatterplot quadrant: the district's value and its neighbours'
 /// average, each above (High) or below (Low) the mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Quadrant {
     #[serde(rename = "HH")]
     HighHigh,

@@ -35,11 +35,13 @@ pub fn language_schools(inputs: &Inputs) -> Vec<PlaceId> {
 }
 
 /// How travel times were found, as written to `summary.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Over the scenario's network.
     Network,
     /// The straight-line fallback.
+    #[default]
     StraightLine,
 }
 

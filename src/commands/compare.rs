@@ -1,16 +1,22 @@
 //! `boligplan compare DIR_A DIR_B [...]`: side-by-side figures of plans.
 //!
-//! Reads each `DIR/summary.json` (the structure of the README's
-//! "summary.json"), picks the figures a planner compares, and renders them as
-//! an aligned table (the best value of each row marked `*`), JSON or CSV.
-//! Figures a summary lacks (an older file, a field not yet written) show as
-//! `-` and never count as best.
+//! Reads each `DIR/summary.json` as a typed [`Summary`]
+//! ([`crate::output::summary::read`]), picks the figures a planner compares
+//! (one accessor per row, named by the figure's JSON pointer), and renders
+//! them as an aligned table (the best value of each row marked `*`), JSON
+//! or CSV. Figures a summary lacks (no households of a type, no bound from
+//! a strategy that does not prove one) show as `-` and never count as best.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::evaluate::{Count, SpreadIndices, Summary, TypeFigures};
+use crate::model::HouseholdType;
+use crate::output::summary::{self, SummaryError};
+use crate::solve::Status;
 
 /// Which value of a row is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,36 +70,22 @@ pub struct Comparison {
 pub enum CompareError {
     #[error("no plan directories to compare")]
     Empty,
-    #[error("cannot read {}: {source} (is it the output directory of `boligplan plan`?)", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{} is not a valid summary.json: {source}", path.display())]
-    Parse {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
+    #[error(transparent)]
+    Summary(#[from] SummaryError),
 }
 
-/// What a row shows: a number at a JSON pointer, the length of an array
-/// (or a number) at a pointer, or a text.
-#[derive(Clone, Copy)]
-enum Source {
-    Number,
-    Count,
-    Text,
-    /// An array of district ids, shown joined (`none` when empty).
-    List,
-}
+/// How a row's value is taken from a summary.
+type Getter = Box<dyn Fn(&Summary) -> Cell>;
 
 struct Spec {
     group: &'static str,
+    /// The figure's place in summary.json, as a JSON pointer (shown in the
+    /// JSON and CSV output, and naming the figure for [`figure`]).
     key: String,
     label: String,
     direction: Direction,
     decimals: usize,
-    source: Source,
+    get: Getter,
 }
 
 fn spec(
@@ -102,7 +94,7 @@ fn spec(
     label: &str,
     direction: Direction,
     decimals: usize,
-    source: Source,
+    get: impl Fn(&Summary) -> Cell + 'static,
 ) -> Spec {
     Spec {
         group,
@@ -110,24 +102,57 @@ fn spec(
         label: label.to_string(),
         direction,
         decimals,
-        source,
+        get: Box::new(get),
+    }
+}
+
+/// A number of one part of the summary (a status's or a type's figures).
+type Part<T> = fn(&T) -> f64;
+
+/// The spread indices before or after the plan.
+type Side = fn(&Summary) -> &SpreadIndices;
+
+fn number(x: impl Into<f64>) -> Cell {
+    Cell::Number(x.into())
+}
+
+/// A figure that may be absent (`null` in summary.json).
+fn maybe(x: Option<f64>) -> Cell {
+    x.map_or(Cell::Missing, Cell::Number)
+}
+
+/// How many districts a list names.
+fn count(list: &[String]) -> Cell {
+    Cell::Number(list.len() as f64)
+}
+
+/// The districts of a list, joined (`none` when empty).
+fn list(list: &[String]) -> Cell {
+    if list.is_empty() {
+        Cell::Text("none".into())
+    } else {
+        Cell::Text(list.join(" "))
     }
 }
 
 /// The rows of the comparison, in order.
+#[allow(clippy::cast_precision_loss)]
 fn specs() -> Vec<Spec> {
     use Direction::{Higher, Lower, Neutral};
-    use Source::{Count, List, Number, Text};
     let mut s = vec![
-        spec("plan", "/scenario", "scenario", Neutral, 0, Text),
-        spec("plan", "/strategy", "strategy", Neutral, 0, Text),
+        spec("plan", "/scenario", "scenario", Neutral, 0, |s| {
+            Cell::Text(s.scenario.clone())
+        }),
+        spec("plan", "/strategy", "strategy", Neutral, 0, |s| {
+            Cell::Text(s.strategy.as_str().to_string())
+        }),
         spec(
             "households",
             "/households/households",
             "households",
             Neutral,
             0,
-            Number,
+            |s| number(s.households.households),
         ),
         spec(
             "households",
@@ -135,41 +160,62 @@ fn specs() -> Vec<Spec> {
             "persons",
             Neutral,
             0,
-            Number,
+            |s| number(s.households.persons),
         ),
     ];
     for (status, dir) in [
-        ("permanent", Higher),
-        ("temporary_only", Lower),
-        ("unplaced", Lower),
+        (Status::Permanent, Higher),
+        (Status::TemporaryOnly, Lower),
+        (Status::Unplaced, Lower),
     ] {
-        for what in ["households", "persons"] {
+        let fields: [(&str, Part<Count>); 2] = [
+            ("households", |c| c.households.into()),
+            ("persons", |c| c.persons.into()),
+        ];
+        for (what, field) in fields {
+            let name = status.as_str();
             s.push(spec(
                 "by status",
-                &format!("/by_status/{status}/{what}"),
-                &format!("{status} {what}"),
+                &format!("/by_status/{name}/{what}"),
+                &format!("{name} {what}"),
                 dir,
                 0,
-                Number,
+                move |s| {
+                    s.by_status
+                        .get(&status)
+                        .map_or(Cell::Missing, |c| number(field(c)))
+                },
             ));
         }
     }
-    for t in ["family", "couple", "single"] {
-        for (field, dir) in [
-            ("households", Neutral),
-            ("persons", Neutral),
-            ("permanent", Higher),
-            ("temporary_only", Lower),
-            ("unplaced", Lower),
-            ("temporary_person_days", Lower),
-        ] {
+    for t in [
+        HouseholdType::Family,
+        HouseholdType::Couple,
+        HouseholdType::Single,
+    ] {
+        let fields: [(&str, Direction, Part<TypeFigures>); 6] = [
+            ("households", Neutral, |f| f.households.into()),
+            ("persons", Neutral, |f| f.persons.into()),
+            ("permanent", Higher, |f| f.permanent.into()),
+            ("temporary_only", Lower, |f| f.temporary_only.into()),
+            ("unplaced", Lower, |f| f.unplaced.into()),
+            ("temporary_person_days", Lower, |f| {
+                f.temporary_person_days as f64
+            }),
+        ];
+        for (field, dir, value) in fields {
+            let name = t.as_str();
             s.push(spec(
                 "by type",
-                &format!("/by_type/{t}/{field}"),
-                &format!("{t} {field}"),
+                &format!("/by_type/{name}/{field}"),
+                &format!("{name} {field}"),
                 dir,
                 0,
-                Number,
+                move |s| {
+                    s.by_type
+                        .get(&t)
+                        .map_or(Cell::Missing, |f| number(value(f)))
+                },
             ));
         }
     }
@@ -180,7 +226,7 @@ fn specs() -> Vec<Spec> {
             "families waiting",
             Lower,
             0,
-            Number,
+            |s| number(s.families_waiting),
         ),
         spec(
             "waiting",
@@ -188,7 +234,7 @@ fn specs() -> Vec<Spec> {
             "temporary person-days",
             Lower,
             0,
-            Number,
+            |s| number(s.temporary_person_days as f64),
         ),
         spec(
             "money (DKK/month)",
@@ -196,7 +242,7 @@ fn specs() -> Vec<Spec> {
             "rent median",
             Lower,
             0,
-            Number,
+            |s| maybe(s.rent_dkk.median),
         ),
         spec(
             "money (DKK/month)",
@@ -204,7 +250,7 @@ fn specs() -> Vec<Spec> {
             "rent min",
             Neutral,
             0,
-            Number,
+            |s| maybe(s.rent_dkk.min),
         ),
         spec(
             "money (DKK/month)",
@@ -212,7 +258,7 @@ fn specs() -> Vec<Spec> {
             "disposable median",
             Higher,
             0,
-            Number,
+            |s| maybe(s.disposable_dkk.median),
         ),
         spec(
             "money (DKK/month)",
@@ -220,7 +266,7 @@ fn specs() -> Vec<Spec> {
             "disposable min",
             Higher,
             0,
-            Number,
+            |s| maybe(s.disposable_dkk.min),
         ),
         spec(
             "travel (minutes)",
@@ -228,7 +274,7 @@ fn specs() -> Vec<Spec> {
             "travel median",
             Lower,
             1,
-            Number,
+            |s| maybe(s.travel.minutes.median),
         ),
         spec(
             "travel (minutes)",
@@ -236,7 +282,7 @@ fn specs() -> Vec<Spec> {
             "travel p90",
             Lower,
             1,
-            Number,
+            |s| maybe(s.travel.minutes.p90),
         ),
         spec(
             "travel (minutes)",
@@ -244,7 +290,7 @@ fn specs() -> Vec<Spec> {
             "work travel median",
             Lower,
             1,
-            Number,
+            |s| maybe(s.travel.work_minutes.median),
         ),
         spec(
             "travel (minutes)",
@@ -252,7 +298,7 @@ fn specs() -> Vec<Spec> {
             "work travel p90",
             Lower,
             1,
-            Number,
+            |s| maybe(s.travel.work_minutes.p90),
         ),
         spec(
             "municipal cost (DKK)",
@@ -260,7 +306,7 @@ fn specs() -> Vec<Spec> {
             "temporary places",
             Lower,
             0,
-            Number,
+            |s| number(s.municipal_cost_dkk.temporary_places as f64),
         ),
         spec(
             "municipal cost (DKK)",
@@ -268,7 +314,7 @@ fn specs() -> Vec<Spec> {
             "empty rent",
             Lower,
             0,
-            Number,
+            |s| number(s.municipal_cost_dkk.empty_rent as f64),
         ),
         spec(
             "municipal cost (DKK)",
@@ -276,10 +322,14 @@ fn specs() -> Vec<Spec> {
             "total",
             Lower,
             0,
-            Number,
+            |s| number(s.municipal_cost_dkk.total as f64),
         ),
     ]);
-    for (when, group) in [("before", "spread before"), ("after", "spread after")] {
+    let sides: [(&str, &'static str, Side); 2] = [
+        ("before", "spread before", |s| &s.spread.before),
+        ("after", "spread after", |s| &s.spread.after),
+    ];
+    for (when, group, side) in sides {
         s.extend([
             spec(
                 group,
@@ -287,7 +337,7 @@ fn specs() -> Vec<Spec> {
                 "max share",
                 Lower,
                 6,
-                Number,
+                move |s| number(side(s).max_share),
             ),
             spec(
                 group,
@@ -295,7 +345,7 @@ fn specs() -> Vec<Spec> {
                 "districts over cap",
                 Lower,
                 0,
-                Number,
+                move |s| number(side(s).districts_over_cap),
             ),
             spec(
                 group,
@@ -303,7 +353,7 @@ fn specs() -> Vec<Spec> {
                 "dissimilarity D",
                 Lower,
                 6,
-                Number,
+                move |s| number(side(s).dissimilarity),
             ),
             spec(
                 group,
@@ -311,7 +361,7 @@ fn specs() -> Vec<Spec> {
                 "isolation xPx",
                 Lower,
                 6,
-                Number,
+                move |s| number(side(s).isolation),
             ),
             spec(
                 group,
@@ -319,7 +369,7 @@ fn specs() -> Vec<Spec> {
                 "exposure xPy",
                 Higher,
                 6,
-                Number,
+                move |s| number(side(s).exposure),
             ),
             spec(
                 group,
@@ -327,7 +377,7 @@ fn specs() -> Vec<Spec> {
                 "Theil H",
                 Lower,
                 6,
-                Number,
+                move |s| number(side(s).theil),
             ),
             spec(
                 group,
@@ -335,7 +385,7 @@ fn specs() -> Vec<Spec> {
                 "Gi* hot spots",
                 Lower,
                 0,
-                Count,
+                move |s| count(&side(s).hot_spots),
             ),
             spec(
                 group,
@@ -343,7 +393,7 @@ fn specs() -> Vec<Spec> {
                 "high-high clusters",
                 Lower,
                 0,
-                Count,
+                move |s| count(&side(s).high_high),
             ),
             spec(
                 group,
@@ -351,7 +401,7 @@ fn specs() -> Vec<Spec> {
                 "high-high districts",
                 Neutral,
                 0,
-                List,
+                move |s| list(&side(s).high_high),
             ),
         ]);
     }
@@ -362,7 +412,7 @@ fn specs() -> Vec<Spec> {
             "districts receiving",
             Higher,
             0,
-            Number,
+            |s| number(s.spread.districts_receiving),
         ),
         spec(
             "spread after",
@@ -370,7 +420,7 @@ fn specs() -> Vec<Spec> {
             "buildings receiving",
             Higher,
             0,
-            Number,
+            |s| number(s.spread.buildings_receiving),
         ),
         spec(
             "spread after",
@@ -378,7 +428,7 @@ fn specs() -> Vec<Spec> {
             "most households in a building",
             Lower,
             0,
-            Number,
+            |s| number(s.spread.max_households_in_a_building),
         ),
         spec(
             "spread after",
@@ -386,43 +436,39 @@ fn specs() -> Vec<Spec> {
             "buildings at their cap",
             Lower,
             0,
-            Number,
+            |s| number(s.spread.buildings_at_cap),
         ),
-        spec("model", "/objective", "objective", Lower, 2, Number),
-        spec("model", "/bound", "bound", Neutral, 2, Number),
-        spec("model", "/gap", "gap", Lower, 6, Number),
-        spec("model", "/iterations", "iterations", Neutral, 0, Number),
+        spec("model", "/objective", "objective", Lower, 2, |s| {
+            maybe(s.objective)
+        }),
+        spec("model", "/bound", "bound", Neutral, 2, |s| maybe(s.bound)),
+        spec("model", "/gap", "gap", Lower, 6, |s| maybe(s.gap)),
+        spec("model", "/iterations", "iterations", Neutral, 0, |s| {
+            number(s.iterations as f64)
+        }),
         spec(
             "model",
             "/solve_seconds",
             "solve seconds",
             Neutral,
             3,
-            Number,
+            |s| number(s.solve_seconds),
         ),
     ]);
     s
 }
 
-fn cell(summary: &Value, spec: &Spec) -> Cell {
-    let Some(v) = summary.pointer(&spec.key) else {
-        return Cell::Missing;
-    };
-    match (spec.source, v) {
-        (Source::Number | Source::Count, Value::Number(n)) => {
-            n.as_f64().map_or(Cell::Missing, Cell::Number)
-        }
-        (Source::Count, Value::Array(a)) => Cell::Number(a.len() as f64),
-        (Source::Text, Value::String(s)) => Cell::Text(s.clone()),
-        (Source::List, Value::Array(a)) if a.is_empty() => Cell::Text("none".into()),
-        (Source::List, Value::Array(a)) => Cell::Text(
-            a.iter()
-                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        _ => Cell::Missing,
-    }
+/// The number a summary has for `key`, one of the comparison's keys (a
+/// count for a list of districts); `Missing` for a figure it lacks or a key
+/// the comparison does not have.
+#[must_use]
+pub fn figure(summary: &Summary, key: &str) -> Cell {
+    specs()
+        .iter()
+        .filter(|s| s.key == key)
+        .map(|s| (s.get)(summary))
+        .find(|c| matches!(c, Cell::Number(_)))
+        .unwrap_or(Cell::Missing)
 }
 
 /// Which cells are the best of the row.
@@ -480,16 +526,6 @@ pub fn names(dirs: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// Reads `DIR/summary.json` as JSON.
-pub fn read_summary(dir: &Path) -> Result<Value, CompareError> {
-    let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|source| CompareError::Read {
-        path: path.clone(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|source| CompareError::Parse { path, source })
-}
-
 /// Reads `DIR/summary.json` of every directory and builds the rows.
 pub fn compare(dirs: &[PathBuf]) -> Result<Comparison, CompareError> {
     if dirs.is_empty() {
@@ -497,18 +533,18 @@ pub fn compare(dirs: &[PathBuf]) -> Result<Comparison, CompareError> {
     }
     let summaries = dirs
         .iter()
-        .map(|d| read_summary(d))
+        .map(|d| summary::read(d))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(from_summaries(names(dirs), &summaries))
 }
 
 /// The comparison of summaries already read, with the given column names.
 #[must_use]
-pub fn from_summaries(plans: Vec<String>, summaries: &[Value]) -> Comparison {
+pub fn from_summaries(plans: Vec<String>, summaries: &[Summary]) -> Comparison {
     let rows = specs()
         .into_iter()
         .map(|s| {
-            let values: Vec<Cell> = summaries.iter().map(|v| cell(v, &s)).collect();
+            let values: Vec<Cell> = summaries.iter().map(|v| (s.get)(v)).collect();
             Row {
                 group: s.group,
                 best: best_of(&values, s.direction),
@@ -693,13 +729,37 @@ pub fn render_csv(c: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evaluate::{MadeBy, Spread, Stats};
     use serde_json::json;
 
+    fn summary(
+        strategy: MadeBy,
+        families_waiting: u32,
+        disposable_min: f64,
+        high_high: &[&str],
+    ) -> Summary {
+        Summary {
+            strategy,
+            families_waiting,
+            disposable_dkk: Stats {
+                min: Some(disposable_min),
+                ..Stats::default()
+            },
+            spread: Spread {
+                after: SpreadIndices {
+                    dissimilarity: 0.1,
+                    high_high: high_high.iter().map(ToString::to_string).collect(),
+                    ..SpreadIndices::default()
+                },
+                ..Spread::default()
+            },
+            ..Summary::default()
+        }
+    }
+
     fn two() -> Comparison {
-        let a = json!({"strategy": "optimise", "families_waiting": 2, "disposable_dkk": {"min": 3000.0},
-                       "spread": {"after": {"dissimilarity": 0.1, "high_high": []}}});
-        let b = json!({"strategy": "fcfs", "families_waiting": 5, "disposable_dkk": {"min": 3500.0},
-                       "spread": {"after": {"dissimilarity": 0.1, "high_high": ["D02", "D04"]}}});
+        let a = summary(MadeBy::Optimise, 2, 3000.0, &[]);
+        let b = summary(MadeBy::Fcfs, 5, 3500.0, &["D02", "D04"]);
         from_summaries(vec!["a".into(), "b".into()], &[a, b])
     }
 
@@ -724,6 +784,13 @@ mod tests {
         assert_eq!(hh.best, vec![true, false]);
         // Rows no summary has are left out.
         assert!(c.rows.iter().all(|r| r.key != "/objective"));
+        assert!(c.rows.iter().all(|r| !r.key.starts_with("/by_type/")));
+        // A key names its figure for the report.
+        let s = summary(MadeBy::Fcfs, 5, 3500.0, &["D02", "D04"]);
+        assert_eq!(figure(&s, "/spread/after/high_high"), Cell::Number(2.0));
+        assert_eq!(figure(&s, "/families_waiting"), Cell::Number(5.0));
+        assert_eq!(figure(&s, "/gap"), Cell::Missing);
+        assert_eq!(figure(&s, "/no/such/figure"), Cell::Missing);
     }
 
     #[test]

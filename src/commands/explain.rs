@@ -28,7 +28,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::candidates::{self, Candidates, PermanentOption, Reason};
 use crate::economy;
@@ -37,7 +36,10 @@ use crate::findings::closest;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::milp::{self, Model};
 use crate::model::{Composition, Day, Household, Inputs, PinOrigin, Tenure};
-use crate::output::plan_csv::{self, PlanRow};
+use crate::output::{
+    self,
+    plan_csv::{self, PlanRow},
+};
 use crate::scenario::{Benefits, HousingBenefit, MinDisposable, Scenario};
 use crate::solve::{self, Strategy, TemporaryStay};
 use crate::travel::TravelTimes;
@@ -69,71 +71,6 @@ pub enum ExplainError {
 }
 
 // ------------------------------------------------------------ reading DIR ---
-
-/// What `summary.json` records about the run that made the plan.
-#[derive(Debug, Clone)]
-struct RunRecord {
-    scenario_file: PathBuf,
-    strategy: Strategy,
-    pins: Vec<String>,
-    force: Option<String>,
-    previous: Option<PathBuf>,
-    objective: Option<f64>,
-    gap: Option<f64>,
-    start: Option<String>,
-    horizon_days: Option<i64>,
-}
-
-fn read_summary(dir: &Path) -> Result<RunRecord, ExplainError> {
-    let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ExplainError::NotAPlan(format!(
-            "cannot read {}: {e}; expected the output directory of `boligplan plan`",
-            path.display()
-        ))
-    })?;
-    let json: Value = serde_json::from_str(&text).map_err(|e| {
-        ExplainError::NotAPlan(format!(
-            "{} is not a valid summary.json: {e}",
-            path.display()
-        ))
-    })?;
-    let run = json.get("run").filter(|r| r.is_object()).ok_or_else(|| {
-        ExplainError::NotAPlan(format!(
-            "{} has no `run` record (written by an older boligplan): plan the scenario again to explain it",
-            path.display()
-        ))
-    })?;
-    let text_of = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
-    let scenario_file = text_of(run, "scenario_file").ok_or_else(|| {
-        ExplainError::NotAPlan(format!("{}: run.scenario_file is missing", path.display()))
-    })?;
-    let strategy = text_of(run, "strategy")
-        .as_deref()
-        .and_then(Strategy::parse)
-        .unwrap_or(Strategy::Optimise);
-    let pins = run
-        .get("pins")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(RunRecord {
-        scenario_file: PathBuf::from(scenario_file),
-        strategy,
-        pins,
-        force: text_of(run, "force"),
-        previous: text_of(run, "previous").map(PathBuf::from),
-        objective: json.get("objective").and_then(Value::as_f64),
-        gap: json.get("gap").and_then(Value::as_f64),
-        start: text_of(&json, "start"),
-        horizon_days: json.get("horizon_days").and_then(Value::as_i64),
-    })
-}
 
 // --------------------------------------------------------------- context ---
 
@@ -171,10 +108,13 @@ pub fn load(
     scenario: Option<&Path>,
     tuning: &crate::tuning::Tuning,
 ) -> Result<Context, ExplainError> {
-    let run = read_summary(dir)?;
+    let summary = output::summary::read(dir).map_err(|e| ExplainError::NotAPlan(e.to_string()))?;
+    let run = &summary.run;
+    let strategy = Strategy::parse(&run.strategy).unwrap_or(Strategy::Optimise);
     let rows =
         plan_csv::read(&dir.join("plan.csv")).map_err(|e| ExplainError::NotAPlan(e.to_string()))?;
-    let scenario_path = scenario.map_or_else(|| run.scenario_file.clone(), Path::to_path_buf);
+    let scenario_path =
+        scenario.map_or_else(|| PathBuf::from(&run.scenario_file), Path::to_path_buf);
     if !scenario_path.exists() {
         return Err(ExplainError::Inputs(format!(
             "the plan was made with the scenario {}, which is not there any more; give it with --scenario FILE",
@@ -198,11 +138,11 @@ pub fn load(
         )));
     }
     let options = crate::pipeline::Options {
-        strategy: run.strategy,
+        strategy,
         time_limit: None,
         pins: run.pins.clone(),
         force: run.force.clone(),
-        previous: run.previous.clone(),
+        previous: run.previous.as_ref().map(PathBuf::from),
         ..crate::pipeline::Options::default()
     };
     crate::pipeline::decide(&mut inputs, &scenario, &options).map_err(|e| {
@@ -211,27 +151,23 @@ pub fn load(
             dir.join("summary.json").display()
         ))
     })?;
-    if let Some(start) = &run.start
-        && *start != scenario.start.to_string()
-    {
+    if summary.start != scenario.start {
         return Err(ExplainError::Changed(format!(
-            "the plan starts on {start}, the scenario on {}",
-            scenario.start
+            "the plan starts on {}, the scenario on {}",
+            summary.start, scenario.start
         )));
     }
-    if let Some(days) = run.horizon_days
-        && days != scenario.horizon_days
-    {
+    if summary.horizon_days != scenario.horizon_days {
         return Err(ExplainError::Changed(format!(
-            "the plan has a horizon of {days} days, the scenario {}",
-            scenario.horizon_days
+            "the plan has a horizon of {} days, the scenario {}",
+            summary.horizon_days, scenario.horizon_days
         )));
     }
     let travel = TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
     let candidates = candidates::build(&inputs, &scenario, &travel, tuning);
     let model = milp::build(&inputs, &scenario, &candidates, tuning);
     let (chosen, stays) = match_plan(&inputs, &scenario, &travel, &candidates, &model, &rows)?;
-    if let Some(recorded) = run.objective {
+    if let Some(recorded) = summary.objective {
         let flat: Vec<usize> = chosen.iter().flatten().copied().collect();
         let objective = model.objective(&flat, inputs.districts.len());
         // summary.json rounds the objective to 6 decimals.
@@ -247,8 +183,8 @@ pub fn load(
         travel,
         candidates,
         model,
-        strategy: run.strategy,
-        gap: run.gap,
+        strategy,
+        gap: summary.gap,
         chosen,
         stays,
         rows,

@@ -399,14 +399,14 @@ fn score_rolling(
         solve_seconds: 0.0,
     };
     let mut summary = evaluate::summarise(inputs, scenario, &plan, &rows, travel.method(), quality);
-    summary.strategy = "rolling";
+    summary.strategy = evaluate::MadeBy::Rolling;
     let figures = figures(&summary, model.constant);
     Ok((figures, rows, summary, dropped, model.constant))
 }
 
 fn figures(s: &Summary, constant: f64) -> Figures {
     let objective = s.objective.unwrap_or(f64::NAN);
-    let permanent = s.by_status.get("permanent");
+    let permanent = s.by_status.get(&solve::Status::Permanent);
     Figures {
         objective,
         value: constant - objective,

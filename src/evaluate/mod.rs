@@ -7,13 +7,13 @@ pub mod pins;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::economy::{budget, income_dkk, temporary_charge_dkk};
-use crate::model::Inputs;
+use crate::model::{HouseholdType, Inputs};
 use crate::scenario::Scenario;
-use crate::solve::{Plan, Status};
-use crate::spread;
+use crate::solve::{Plan, Status, Strategy};
+use crate::spread::{self, Quadrant};
 use crate::travel::{Method, TravelTimes};
 
 pub use crate::economy::DAYS_PER_MONTH;
@@ -55,14 +55,14 @@ pub struct HouseholdRow {
 }
 
 /// Count of households and persons.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Count {
     pub households: u32,
     pub persons: u32,
 }
 
 /// Figures of one household type.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct TypeFigures {
     pub households: u32,
     pub persons: u32,
@@ -73,7 +73,7 @@ pub struct TypeFigures {
 }
 
 /// One district before and after the plan.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DistrictFigures {
     pub id: String,
     pub name: String,
@@ -97,7 +97,7 @@ pub struct DistrictFigures {
     pub moran_i: f64,
     pub moran_p: f64,
     pub moran_q: f64,
-    pub quadrant: &'static str,
+    pub quadrant: Quadrant,
     pub hot_spot: bool,
     pub high_high: bool,
     /// Persons moving into permanent homes here, per quarter (91 days) of the plan.
@@ -105,7 +105,7 @@ pub struct DistrictFigures {
 }
 
 /// Spread indices over districts.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SpreadIndices {
     pub max_share: f64,
     pub districts_over_cap: u32,
@@ -124,7 +124,7 @@ pub struct SpreadIndices {
 }
 
 /// Spread before and after.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Spread {
     pub before: SpreadIndices,
     /// Persons in permanent homes at the end of the horizon added.
@@ -140,9 +140,9 @@ pub struct Spread {
 }
 
 /// Settings of the hot-spot statistics, recorded in the summary.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct HotSpotMethod {
-    pub neighbours: &'static str,
+    pub neighbours: Neighbours,
     /// The band when `neighbours` is `distance_band` (0 for queen).
     pub distance_band_m: f64,
     pub permutations: usize,
@@ -150,8 +150,19 @@ pub struct HotSpotMethod {
     pub fdr_alpha: f64,
 }
 
+/// Which districts are neighbours in the hot-spot statistics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Neighbours {
+    /// Districts sharing a boundary point.
+    #[default]
+    Queen,
+    /// Districts whose centroids lie within `distance_band_m`.
+    DistanceBand,
+}
+
 /// Median, min, max and more of a list of numbers.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Stats {
     pub count: usize,
     pub min: Option<f64>,
@@ -162,7 +173,7 @@ pub struct Stats {
 }
 
 /// Municipal cost over the horizon, DKK.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Cost {
     pub temporary_places: i64,
     pub empty_rent: i64,
@@ -170,9 +181,9 @@ pub struct Cost {
 }
 
 /// Travel-time figures.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Travel {
-    pub method: &'static str,
+    pub method: Method,
     /// To the language school, of every household with a place.
     pub minutes: Stats,
     /// To the work place, of every household with a place and a `work_place`.
@@ -180,18 +191,20 @@ pub struct Travel {
 }
 
 /// `summary.json`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub scenario: String,
-    pub strategy: &'static str,
+    pub strategy: MadeBy,
     pub start: NaiveDate,
     pub horizon_days: i64,
     pub seed: u64,
     /// How the plan was made, enough to rebuild its model (`explain`).
     pub run: Run,
     pub households: Count,
-    pub by_status: BTreeMap<&'static str, Count>,
-    pub by_type: BTreeMap<&'static str, TypeFigures>,
+    pub by_status: BTreeMap<Status, Count>,
+    /// The household types of the plan (a type without households is left out).
+    #[serde(serialize_with = "in_name_order")]
+    pub by_type: BTreeMap<HouseholdType, TypeFigures>,
     pub families_waiting: u32,
     pub temporary_person_days: i64,
     pub rent_dkk: Stats,
@@ -215,8 +228,63 @@ pub struct Summary {
     pub replanning: Option<crate::evaluate::pins::Replanning>,
 }
 
+/// What made a plan, as `summary.json`'s `strategy` names it: a strategy
+/// of `plan`, or the rolling plan of `simulate` (which no single strategy
+/// made).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MadeBy {
+    #[default]
+    Optimise,
+    Greedy,
+    Fcfs,
+    Rolling,
+}
+
+impl MadeBy {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Optimise => "optimise",
+            Self::Greedy => "greedy",
+            Self::Fcfs => "fcfs",
+            Self::Rolling => "rolling",
+        }
+    }
+}
+
+impl From<Strategy> for MadeBy {
+    fn from(s: Strategy) -> Self {
+        match s {
+            Strategy::Optimise => Self::Optimise,
+            Strategy::Greedy => Self::Greedy,
+            Strategy::Fcfs => Self::Fcfs,
+        }
+    }
+}
+
+impl Summary {
+    /// `by_type` in the order of the types' names, as `summary.json` has
+    /// it (the types themselves are ordered families first).
+    #[must_use]
+    pub fn by_type_in_name_order(&self) -> Vec<(HouseholdType, &TypeFigures)> {
+        let mut v: Vec<_> = self.by_type.iter().map(|(t, f)| (*t, f)).collect();
+        v.sort_by_key(|(t, _)| t.as_str());
+        v
+    }
+}
+
+fn in_name_order<S: Serializer>(
+    by_type: &BTreeMap<HouseholdType, TypeFigures>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut v: Vec<_> = by_type.iter().collect();
+    v.sort_by_key(|(t, _)| t.as_str());
+    serializer.collect_map(v)
+}
+
 /// The command that made a plan.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Run {
     /// The scenario file, as an absolute path.
     pub scenario_file: String,
@@ -339,11 +407,11 @@ pub fn summarise(
     quality: Quality,
 ) -> Summary {
     let horizon = scenario.horizon_days;
-    let mut by_status: BTreeMap<&'static str, Count> = BTreeMap::new();
+    let mut by_status: BTreeMap<Status, Count> = BTreeMap::new();
     for s in [Status::Permanent, Status::TemporaryOnly, Status::Unplaced] {
-        by_status.insert(s.as_str(), Count::default());
+        by_status.insert(s, Count::default());
     }
-    let mut by_type: BTreeMap<&'static str, TypeFigures> = BTreeMap::new();
+    let mut by_type: BTreeMap<HouseholdType, TypeFigures> = BTreeMap::new();
     let mut district_hh = vec![0u32; inputs.districts.len()];
     let mut district_persons = vec![0u32; inputs.districts.len()];
     let mut district_temp_end = vec![0u32; inputs.districts.len()];
@@ -353,10 +421,10 @@ pub fn summarise(
         let h = &inputs.households[p.household.index()];
         let persons = row.persons;
         let status = p.status();
-        let c = by_status.entry(status.as_str()).or_default();
+        let c = by_status.entry(status).or_default();
         c.households += 1;
         c.persons += persons;
-        let t = by_type.entry(row.household_type).or_default();
+        let t = by_type.entry(h.initial().household_type()).or_default();
         t.households += 1;
         t.persons += persons;
         t.temporary_person_days += row.temporary_person_days;
@@ -451,7 +519,7 @@ pub fn summarise(
                 moran_i: round6(analysis_after.hot_spots[i].moran_i),
                 moran_p: round6(analysis_after.hot_spots[i].moran_p),
                 moran_q: round6(analysis_after.hot_spots[i].moran_q),
-                quadrant: analysis_after.hot_spots[i].quadrant.as_str(),
+                quadrant: analysis_after.hot_spots[i].quadrant,
                 hot_spot: analysis_after.hot_spots[i].hot,
                 high_high: analysis_after.hot_spots[i].high_high,
                 placed_by_quarter: quarters.iter().map(|q| q[i]).collect(),
@@ -467,7 +535,7 @@ pub fn summarise(
     let work_list: Vec<f64> = rows.iter().filter_map(|r| r.work_travel_minutes).collect();
     Summary {
         scenario: scenario.name.clone(),
-        strategy: plan.strategy,
+        strategy: plan.strategy.into(),
         start: scenario.start,
         horizon_days: horizon,
         seed: scenario.seed,
@@ -491,7 +559,7 @@ pub fn summarise(
                 .collect(),
         ),
         travel: Travel {
-            method: travel_method.as_str(),
+            method: travel_method,
             minutes: stats(travel_list),
             work_minutes: stats(work_list),
         },
@@ -515,7 +583,11 @@ pub fn summarise(
             )
             .unwrap_or(u32::MAX),
             hot_spot_method: HotSpotMethod {
-                neighbours: if band > 0.0 { "distance_band" } else { "queen" },
+                neighbours: if band > 0.0 {
+                    Neighbours::DistanceBand
+                } else {
+                    Neighbours::Queen
+                },
                 distance_band_m: band,
                 permutations: settings.permutations,
                 seed: settings.seed,

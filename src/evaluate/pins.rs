@@ -8,17 +8,17 @@ use crate::rules::occupancy::{Home, Occupancy};
 use crate::scenario::Scenario;
 
 /// A pin honoured against a rule (`--force`, or moved in already).
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct ForcedPin {
     pub household: String,
     pub unit: String,
     /// The codes of the rules the pin breaks.
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<String>,
     pub reason: String,
 }
 
 /// What became of the pins, for `summary.json`.
-#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct PinReport {
     /// Households with a pin (file, command line or moved in).
     pub pinned: u32,
@@ -28,18 +28,19 @@ pub struct PinReport {
 }
 
 /// One earlier proposal the new plan does not keep.
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Change {
     pub household: String,
     pub before: String,
     /// The new permanent home, if any.
     pub after: Option<String>,
-    pub reason_code: &'static str,
+    /// The code of the rule or trade-off behind the change.
+    pub reason_code: String,
     pub why: String,
 }
 
 /// How a re-plan relates to the earlier plan (`--previous`).
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Replanning {
     pub previous: String,
     /// Households of this scenario with an earlier permanent proposal.
@@ -110,7 +111,8 @@ pub fn report(
                     } else {
                         inputs.decisions.force.clone().unwrap_or_default()
                     };
-                    let rules: Vec<&'static str> = c.forced.iter().map(|r| r.code()).collect();
+                    let rules: Vec<String> =
+                        c.forced.iter().map(|r| r.code().to_string()).collect();
                     pins.forced.push(ForcedPin {
                         household: h.name.clone(),
                         unit: unit
@@ -183,7 +185,7 @@ pub fn report(
                     household: h.name.clone(),
                     before: proposal.unit_name.clone(),
                     after: home.map(|u| inputs.unit(u).name.clone()),
-                    reason_code: code,
+                    reason_code: code.to_string(),
                     why: why.clone(),
                 });
                 previous_cell = Some(format!("changed from {}: {why}", proposal.unit_name));

@@ -1,5 +1,6 @@
 //! Stage 5: writing `plan.csv` (through [`crate::output::plan_csv`]),
-//! `plan.geojson`, `summary.json`, `districts.csv` and `plan.gpkg`.
+//! `plan.geojson`, `summary.json` (through [`crate::output::summary`]),
+//! `districts.csv` and `plan.gpkg`.
 //!
 //! Everything is written into a temporary directory beside the output
 //! directory and renamed into place only when complete, so a failed run never
@@ -179,12 +180,12 @@ fn write_files(
     })?;
     fs_err::write(&geojson_path, to_pretty(&geo) + "\n").map_err(io(&geojson_path))?;
 
-    let summary_path = dir.join("summary.json");
-    let text = serde_json::to_string_pretty(summary).map_err(|e| ExportError::Format {
+    let summary_path = dir.join(crate::output::summary::FILE);
+    let text = crate::output::summary::to_json(summary).map_err(|e| ExportError::Format {
         path: summary_path.clone(),
         message: e.to_string(),
     })?;
-    fs_err::write(&summary_path, text + "\n").map_err(io(&summary_path))?;
+    fs_err::write(&summary_path, text).map_err(io(&summary_path))?;
 
     let districts_path = dir.join("districts.csv");
     write_districts(
@@ -295,7 +296,7 @@ fn write_districts(
             d.gi_q.to_string(),
             d.moran_i.to_string(),
             d.moran_q.to_string(),
-            d.quadrant.to_string(),
+            d.quadrant.as_str().to_string(),
             d.hot_spot.to_string(),
             d.high_high.to_string(),
         ];

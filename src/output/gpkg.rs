@@ -869,10 +869,12 @@ impl Writer<'_> {
         put("households", s.households.households.to_string());
         put("persons", s.households.persons.to_string());
         for (status, c) in &s.by_status {
+            let status = status.as_str();
             put(&format!("households_{status}"), c.households.to_string());
             put(&format!("persons_{status}"), c.persons.to_string());
         }
-        for (t, f) in &s.by_type {
+        for (t, f) in s.by_type_in_name_order() {
+            let t = t.as_str();
             put(&format!("households_{t}"), f.households.to_string());
             put(
                 &format!("households_{t}_permanent"),
@@ -907,7 +909,7 @@ impl Writer<'_> {
         );
         put("rent_dkk_median", opt_num(s.rent_dkk.median));
         put("disposable_dkk_median", opt_num(s.disposable_dkk.median));
-        put("travel_method", s.travel.method.to_string());
+        put("travel_method", s.travel.method.as_str().to_string());
         put("travel_minutes_median", opt_num(s.travel.minutes.median));
         put("travel_minutes_p90", opt_num(s.travel.minutes.p90));
         put("travel_minutes_max", opt_num(s.travel.minutes.max));
@@ -928,7 +930,7 @@ impl Writer<'_> {
             ("scenario_name".into(), s.scenario.clone()),
             ("scenario_file".into(), sc.path.display().to_string()),
             ("scenario_sha256".into(), self.sha256(&sc.path)?),
-            ("strategy".into(), s.strategy.to_string()),
+            ("strategy".into(), s.strategy.as_str().to_string()),
             ("start".into(), s.start.to_string()),
             ("horizon_days".into(), s.horizon_days.to_string()),
             ("seed".into(), s.seed.to_string()),

@@ -56,8 +56,12 @@ pub struct Placement {
     pub explanation: Option<Explanation>,
 }
 
-/// The status written to `plan.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The status written to `plan.csv` (declared in the order of the names:
+/// `summary.json`'s `by_status` is sorted by them).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Permanent,
     TemporaryOnly,
@@ -92,7 +96,7 @@ impl Placement {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub placements: Vec<Placement>,
-    pub strategy: &'static str,
+    pub strategy: Strategy,
 }
 
 /// What is already used while the greedy pass runs.
@@ -212,7 +216,8 @@ fn day_index(d: Day) -> usize {
 }
 
 /// Which strategy chose the permanent homes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// The optimising engine (default).
     Optimise,
@@ -362,7 +367,7 @@ fn allocate_from(
             .into_iter()
             .map(|p| p.expect("every household placed once"))
             .collect(),
-        strategy: strategy.as_str(),
+        strategy,
     }
 }
 

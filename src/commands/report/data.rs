@@ -1,5 +1,5 @@
 //! Reading a plan output directory: `summary.json` (through
-//! [`crate::commands::compare`]), the district polygons and placement points of
+//! [`crate::output::summary`]), the district polygons and placement points of
 //! `plan.geojson` (projected to EPSG:25832), and the rows of `plan.csv`
 //! (through [`crate::output::plan_csv`]) without their amounts (no income,
 //! benefit or rent is kept).
@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::commands::compare::CompareError;
 use crate::crs::{Crs, Transformer};
+use crate::evaluate::Summary;
 use crate::output::plan_csv::{self, PlanCsvError, PlanRow};
+use crate::output::summary::{self, SummaryError};
 
 /// Why a plan directory could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -19,7 +20,7 @@ pub enum ReadError {
     #[error("{}: not a directory; expected the output directory of `boligplan plan`", path.display())]
     NotADirectory { path: PathBuf },
     #[error(transparent)]
-    Summary(#[from] CompareError),
+    Summary(#[from] SummaryError),
     #[error(transparent)]
     PlanCsv(#[from] PlanCsvError),
     #[error("cannot read {}: {source}; expected the {what} that `boligplan plan` writes", path.display())]
@@ -81,37 +82,10 @@ pub struct Household {
 pub struct PlanData {
     /// Column name: the directory's name (its path when two share a name).
     pub name: String,
-    pub summary: Value,
+    pub summary: Summary,
     pub districts: Vec<District>,
     pub placements: Vec<Placement>,
     pub households: Vec<Household>,
-}
-
-impl PlanData {
-    /// First day of the plan, from the summary.
-    #[must_use]
-    pub fn start(&self) -> Option<NaiveDate> {
-        self.summary
-            .get("start")
-            .and_then(Value::as_str)
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-    }
-
-    /// Days in the plan, from the summary.
-    #[must_use]
-    pub fn horizon_days(&self) -> Option<i64> {
-        self.summary.get("horizon_days").and_then(Value::as_i64)
-    }
-
-    /// A text field of the summary (`scenario`, `strategy`).
-    #[must_use]
-    pub fn text(&self, key: &str) -> String {
-        self.summary
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    }
 }
 
 /// Reads the plan directories, in order.
@@ -129,7 +103,7 @@ fn read_plan(dir: &Path, name: String) -> Result<PlanData, ReadError> {
             path: dir.to_path_buf(),
         });
     }
-    let summary = crate::commands::compare::read_summary(dir)?;
+    let summary = summary::read(dir)?;
     let geojson_path = dir.join("plan.geojson");
     let text = read(
         &geojson_path,

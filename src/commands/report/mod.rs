@@ -2,8 +2,9 @@
 //! HTML file for a committee — key figures, a map, charts and the list of
 //! households that wait — for one plan, or several side by side.
 //!
-//! Reads only the plan directories (`summary.json` through
-//! [`crate::commands::compare`], `plan.geojson`, `plan.csv`); writes one file,
+//! Reads only the plan directories (`summary.json` as a typed summary, its
+//! figures taken with [`crate::commands::compare`]'s accessors,
+//! `plan.geojson`, `plan.csv`); writes one file,
 //! atomically. Nothing in the page is fetched: SVG drawn inline (the map
 //! from the projected district polygons, the charts with `plotters`),
 //! styles inline, no scripts, and a Content Security Policy that forbids
@@ -19,9 +20,8 @@ pub mod map;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
 use crate::commands::compare::{Cell, Direction, best_of};
+use crate::evaluate::Summary;
 use data::PlanData;
 use html::esc;
 use i18n::{Lang, T};
@@ -100,7 +100,8 @@ const fn fig(key: &'static str, label: T, direction: Direction, kind: Kind) -> F
     }
 }
 
-/// The key figures, in groups, as JSON pointers into summary.json.
+/// The key figures, in groups, by their keys in `compare` (JSON pointers
+/// into summary.json).
 fn figures() -> Vec<(T, Vec<Figure>)> {
     use Direction::{Higher, Lower, Neutral};
     use Kind::{Decimals, Kroner, Percent, Whole};
@@ -231,13 +232,35 @@ fn figures() -> Vec<(T, Vec<Figure>)> {
     ]
 }
 
-/// A figure of a summary: a number, or the length of a list (hot spots).
-fn value(summary: &Value, key: &str) -> Cell {
-    match summary.pointer(key) {
-        Some(Value::Number(n)) => n.as_f64().map_or(Cell::Missing, Cell::Number),
-        Some(Value::Array(a)) => Cell::Number(a.len() as f64),
-        _ => Cell::Missing,
-    }
+/// The headline figures of a single plan, as cards above the table.
+const CARDS: [(&str, Kind, T); 5] = [
+    (
+        "/by_status/permanent/households",
+        Kind::Whole,
+        T::StatusPermanent,
+    ),
+    (
+        "/by_status/temporary_only/households",
+        Kind::Whole,
+        T::WaitingHouseholds,
+    ),
+    (
+        "/temporary_person_days",
+        Kind::Whole,
+        T::TemporaryPersonDays,
+    ),
+    (
+        "/spread/after/max_share",
+        Kind::Percent(1),
+        T::MaxShareAfter,
+    ),
+    ("/municipal_cost_dkk/total", Kind::Kroner, T::CostTotal),
+];
+
+/// A figure of a summary: a number, or the length of a list (hot spots),
+/// taken with `compare`'s accessor of the same key.
+fn value(summary: &Summary, key: &str) -> Cell {
+    crate::commands::compare::figure(summary, key)
 }
 
 fn format(cell: &Cell, kind: Kind, lang: Lang) -> String {
@@ -270,7 +293,7 @@ pub fn render(plans: &[PlanData], lang: Lang) -> Result<String, String> {
     waiting(plans, lang, &mut body);
     let _ = write!(body, "<footer>{}</footer>", esc(T::Footer.get(lang)));
     let title = match plans {
-        [one] => format!("{}: {}", T::Title.get(lang), one.text("scenario")),
+        [one] => format!("{}: {}", T::Title.get(lang), one.summary.scenario),
         _ => format!(
             "{}: {}",
             T::Title.get(lang),
@@ -285,19 +308,15 @@ pub fn render(plans: &[PlanData], lang: Lang) -> Result<String, String> {
 }
 
 fn period(plan: &PlanData, lang: Lang) -> String {
-    match (plan.start(), plan.horizon_days()) {
-        (Some(start), Some(days)) => {
-            let last = start + chrono::Days::new(days.max(1) as u64 - 1);
-            format!(
-                "{} – {} ({} {})",
-                i18n::date(start, lang),
-                i18n::date(last, lang),
-                i18n::number(days as f64, 0, lang),
-                T::Days.get(lang)
-            )
-        }
-        _ => "–".into(),
-    }
+    let (start, days) = (plan.summary.start, plan.summary.horizon_days);
+    let last = start + chrono::Days::new(days.max(1) as u64 - 1);
+    format!(
+        "{} – {} ({} {})",
+        i18n::date(start, lang),
+        i18n::date(last, lang),
+        i18n::number(days as f64, 0, lang),
+        T::Days.get(lang)
+    )
 }
 
 fn header(plans: &[PlanData], lang: Lang, out: &mut String) {
@@ -306,7 +325,7 @@ fn header(plans: &[PlanData], lang: Lang, out: &mut String) {
         out,
         "<header><h1>{}: {}</h1>",
         esc(T::Title.get(lang)),
-        esc(&first.text("scenario"))
+        esc(&first.summary.scenario)
     );
     for p in plans {
         let _ = write!(
@@ -315,7 +334,7 @@ fn header(plans: &[PlanData], lang: Lang, out: &mut String) {
             esc(T::Plan.get(lang)),
             esc(&p.name),
             esc(T::Strategy.get(lang)),
-            esc(&p.text("strategy")),
+            esc(p.summary.strategy.as_str()),
             esc(T::PlanStart.get(lang)),
             esc(&period(p, lang)),
         );
@@ -332,38 +351,8 @@ fn key_figures(plans: &[PlanData], lang: Lang, out: &mut String) {
     if let [plan] = plans {
         // The headline figures as cards above the table.
         out.push_str("<div class=\"cards\">");
-        let s = &plan.summary;
-        let cards = [
-            (
-                format(
-                    &value(s, "/by_status/permanent/households"),
-                    Kind::Whole,
-                    lang,
-                ),
-                T::StatusPermanent,
-            ),
-            (
-                format(
-                    &value(s, "/by_status/temporary_only/households"),
-                    Kind::Whole,
-                    lang,
-                ),
-                T::WaitingHouseholds,
-            ),
-            (
-                format(&value(s, "/temporary_person_days"), Kind::Whole, lang),
-                T::TemporaryPersonDays,
-            ),
-            (
-                format(&value(s, "/spread/after/max_share"), Kind::Percent(1), lang),
-                T::MaxShareAfter,
-            ),
-            (
-                format(&value(s, "/municipal_cost_dkk/total"), Kind::Kroner, lang),
-                T::CostTotal,
-            ),
-        ];
-        for (v, label) in cards {
+        for (key, kind, label) in CARDS {
+            let v = format(&value(&plan.summary, key), kind, lang);
             let _ = write!(
                 out,
                 "<div class=\"card\"><div class=\"value\">{}</div><div class=\"label\">{}</div></div>",
@@ -466,9 +455,7 @@ fn maps(plans: &[PlanData], lang: Lang, out: &mut String) {
 
 /// Persons in temporary places per day of the plan (persons as at the end).
 fn temporary_per_day(plan: &PlanData) -> Vec<f64> {
-    let (Some(start), Some(days)) = (plan.start(), plan.horizon_days()) else {
-        return Vec::new();
-    };
+    let (start, days) = (plan.summary.start, plan.summary.horizon_days);
     let days = days.max(0) as usize;
     let mut per_day = vec![0.0; days];
     for h in &plan.households {
@@ -501,14 +488,12 @@ fn time_and_districts(plans: &[PlanData], lang: Lang, out: &mut String) -> Resul
             values: temporary_per_day(p),
         })
         .collect();
-    if let Some(start) = plans[0].start() {
-        out.push_str(&charts::time_series(
-            &series,
-            start,
-            T::PersonsAxis.get(lang),
-            lang,
-        )?);
-    }
+    out.push_str(&charts::time_series(
+        &series,
+        plans[0].summary.start,
+        T::PersonsAxis.get(lang),
+        lang,
+    )?);
     // District shares: the districts with the highest share after any plan.
     let first = &plans[0].districts;
     let mut order: Vec<usize> = (0..first.len()).collect();
@@ -671,5 +656,49 @@ fn waiting(plans: &[PlanData], lang: Lang, out: &mut String) {
             );
         }
         out.push_str("</tbody></table></section>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::{Count, Travel, TypeFigures, stats};
+    use crate::model::HouseholdType;
+    use crate::solve::Status;
+
+    #[test]
+    fn every_figure_of_the_report_is_a_figure_of_compare() {
+        let summary = Summary {
+            by_status: [Status::Permanent, Status::TemporaryOnly, Status::Unplaced]
+                .into_iter()
+                .map(|s| (s, Count::default()))
+                .collect(),
+            by_type: [
+                HouseholdType::Family,
+                HouseholdType::Couple,
+                HouseholdType::Single,
+            ]
+            .into_iter()
+            .map(|t| (t, TypeFigures::default()))
+            .collect(),
+            disposable_dkk: stats(vec![1.0]),
+            travel: Travel {
+                minutes: stats(vec![1.0]),
+                ..Travel::default()
+            },
+            objective: Some(1.0),
+            gap: Some(0.01),
+            ..Summary::default()
+        };
+        let keys = CARDS
+            .iter()
+            .map(|c| c.0)
+            .chain(figures().into_iter().flat_map(|(_, f)| f).map(|f| f.key));
+        for key in keys {
+            assert!(
+                matches!(value(&summary, key), Cell::Number(_)),
+                "{key} is not a figure of compare"
+            );
+        }
     }
 }
