@@ -1,0 +1,303 @@
+//! The optimising engine: Lagrangian relaxation of the model in
+//! [`crate::milp`], with a primal heuristic, giving a plan, a proven lower
+//! bound and the gap between them.
+//!
+//! The district caps, building caps and spread levels are moved into the
+//! objective with multipliers (λ, β, and μ at most the level's weight). What
+//! remains is an assignment problem — each household at most one dwelling,
+//! each dwelling at most one household — solved exactly by
+//! [`super::assignment`]; its value is a lower bound on the optimum for any
+//! multipliers (weak duality). Subgradient steps (Polyak's rule towards the
+//! best plan found) raise the bound. After each step the assignment is
+//! repaired into a lawful plan (drop what breaks a cap, refill greedily, local
+//! search); the best one is kept. The assignment polytope is integral, so the
+//! best reachable bound is the LP relaxation's.
+//!
+//! The assignment is solved on a core of each household's cheapest pairs
+//! and priced over all pairs ([`Core`]), so a step costs a small assignment
+//! plus a linear scan. The steps stop at an acceptable gap once a
+//! deterministic amount of work is done ([`Budget`]): large instances stop
+//! early, small ones keep closing the gap towards a proof. On small models a
+//! best-first branch and bound ([`Search`]) then proves optimality:
+//! multipliers re-optimised at each node, reduced-cost fixing against the
+//! incumbent, branching on a household's district or building.
+
+mod bits;
+mod multipliers;
+mod node;
+mod repair;
+mod search;
+mod subproblem;
+mod usage;
+
+use std::time::Instant;
+
+use crate::milp::Model;
+
+use multipliers::{Levels, Multipliers};
+use repair::{improve, objective_of, pairs_by_cost, repair};
+use search::Search;
+use subproblem::Core;
+
+/// When the engine must stop.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Stop at this moment (`--time-limit`).
+    pub deadline: Option<Instant>,
+    /// Stop after this many subgradient steps.
+    pub max_iterations: usize,
+    /// Stop when the relative gap is at most this.
+    pub target_gap: f64,
+    /// Nodes the branch and bound may visit after the subgradient phase.
+    pub max_nodes: usize,
+    /// Nodes × pairs the branch and bound may spend (its work budget).
+    pub search_work: usize,
+    /// Fewest nodes that budget must allow for the search to run at all.
+    pub min_nodes: usize,
+    /// A gap good enough to stop at once the subgradient steps have done
+    /// `work`; below that amount of work the engine keeps closing the gap
+    /// (small instances: towards a proof of optimality).
+    pub acceptable_gap: f64,
+    /// Pairs priced by the subgradient steps (a deterministic work counter,
+    /// about proportional to time) before an acceptable gap ends them.
+    pub work: usize,
+    /// Pairs per household in the assignment's core (see [`Core`]).
+    pub core_size: usize,
+    /// Rounds of the local search after each step's repair.
+    pub improve_rounds: usize,
+}
+
+/// The gap, in percent, at which the steps stop by default (`plan --gap`).
+pub const DEFAULT_GAP_PERCENT: f64 = 0.75;
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self {
+            deadline: None,
+            max_iterations: 500,
+            target_gap: 1e-9,
+            max_nodes: 100_000,
+            search_work: 4_000_000,
+            min_nodes: 16,
+            acceptable_gap: DEFAULT_GAP_PERCENT / 100.0,
+            work: 20_000_000,
+            core_size: 8,
+            improve_rounds: 5,
+        }
+    }
+}
+
+/// The engine's answer: the chosen pair per household, the plan's objective
+/// and the best lower bound.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub chosen: Vec<Option<usize>>,
+    pub objective: f64,
+    pub bound: f64,
+    pub iterations: usize,
+    pub work: Work,
+}
+
+/// Deterministic work counters of a solve, for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Assignment problems solved on a core.
+    pub assignments: usize,
+    /// Rows scanned by their shortest-path searches.
+    pub rows_scanned: usize,
+    /// Pairs priced against the cores' prices.
+    pub pairs_priced: usize,
+    /// Branch-and-bound nodes.
+    pub nodes: usize,
+}
+
+/// Where the engine is, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub iteration: usize,
+    pub max_iterations: usize,
+    pub objective: f64,
+    pub bound: f64,
+}
+
+/// Relative gap between an objective and a lower bound.
+#[must_use]
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    ((objective - bound) / objective.abs().max(1.0)).max(0.0)
+}
+
+/// Solves the model; `start` is a lawful choice to improve on (e.g. the
+/// greedy plan's).
+#[must_use]
+pub fn solve(
+    model: &Model,
+    districts: usize,
+    start: &[Option<usize>],
+    budget: &Budget,
+    progress: &mut dyn FnMut(&Progress),
+) -> Solution {
+    let households = model.by_household.len();
+    let mut best = start.to_vec();
+    let by_cost = pairs_by_cost(model);
+    improve(model, districts, &by_cost, 20, &mut best);
+    let mut upper = objective_of(model, districts, &best);
+    let mut lower = f64::NEG_INFINITY;
+    // Each search node solves an assignment over the open pairs: scale the
+    // node budget so that the search costs about as much whatever the size.
+    // A search of a few nodes cannot close a gap on a large model, only
+    // spend a full assignment per node: it runs only with `min_nodes` or
+    // more. Where it runs, the engine relaxes the tighter spread levels
+    // (see [`Levels`]) from the start; elsewhere the model's own.
+    let max_nodes = budget
+        .max_nodes
+        .min(budget.search_work / model.pairs.len().max(1));
+    let searches = max_nodes >= budget.min_nodes.max(1);
+    let levels = Levels::new(model, districts, searches);
+    let mut m = Multipliers::zero(model, districts, &levels);
+    // The multipliers of the best bound, where the search starts.
+    let mut best_multipliers = m.clone();
+    // Pinned households and their dwellings are fixed outside the assignment.
+    let mut pinned_unit = vec![false; model.unit_count];
+    for j in model.fixed.iter().flatten() {
+        pinned_unit[model.pairs[*j].unit.index()] = true;
+    }
+    let free_rows: Vec<usize> = (0..households)
+        .filter(|&h| model.fixed[h].is_none())
+        .collect();
+    let mut theta = 2.0;
+    let mut since_improvement = 0;
+    let mut iterations = 0;
+    let mut reduced = vec![0.0; model.pairs.len()];
+    // The last step's answer and reduced costs, repaired into a lawful plan
+    // while the next step's assignment is solved (two threads; the step
+    // length then uses the incumbent of one step before, deterministically).
+    let mut pending: Option<Vec<Option<usize>>> = None;
+    let mut pending_reduced = vec![0.0; model.pairs.len()];
+    let lawful = |choice: &[Option<usize>], reduced: &[f64]| {
+        let mut candidate = repair(model, districts, choice, reduced);
+        improve(
+            model,
+            districts,
+            &by_cost,
+            budget.improve_rounds,
+            &mut candidate,
+        );
+        let v = objective_of(model, districts, &candidate);
+        (candidate, v)
+    };
+    let mut core = Core::new(model, budget.core_size, 1);
+    while iterations < budget.max_iterations {
+        iterations += 1;
+        m.reduced_costs(model, &levels, &mut reduced);
+        // The assignment subproblem over the households that are not pinned.
+        let (answer, repaired) = rayon::join(
+            || core.solve(model, &free_rows, &pinned_unit, &reduced),
+            || {
+                pending
+                    .as_deref()
+                    .map(|choice| lawful(choice, &pending_reduced))
+            },
+        );
+        if let Some((candidate, v)) = repaired
+            && v < upper - 1e-9
+        {
+            upper = v;
+            best = candidate;
+        }
+        let value_free = answer.bound;
+        let mut choice: Vec<Option<usize>> = model.fixed.clone();
+        for (row, j) in answer.choice.iter().enumerate() {
+            choice[free_rows[row]] = *j;
+        }
+        let offset = m.offset(model, &levels);
+        let value = model.constant
+            + value_free
+            + model
+                .fixed
+                .iter()
+                .flatten()
+                .map(|&j| reduced[j])
+                .sum::<f64>()
+            + offset;
+        if value > lower + 1e-9 * value.abs().max(1.0) {
+            lower = value;
+            best_multipliers.clone_from(&m);
+            since_improvement = 0;
+        } else {
+            since_improvement += 1;
+        }
+        std::mem::swap(&mut reduced, &mut pending_reduced);
+        pending = Some(choice.clone());
+        progress(&Progress {
+            iteration: iterations,
+            max_iterations: budget.max_iterations,
+            objective: upper,
+            bound: lower,
+        });
+        let gap = relative_gap(upper, lower);
+        let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
+        let enough = gap <= budget.acceptable_gap && core.priced >= budget.work;
+        if gap <= budget.target_gap || enough || out_of_time {
+            break;
+        }
+        if since_improvement >= 20 {
+            theta /= 2.0;
+            since_improvement = 0;
+            if theta < 1e-4 {
+                break;
+            }
+        }
+        // Subgradients of the relaxed constraints at the subproblem's answer.
+        if !m.step(model, &levels, &choice, theta * (upper - lower).max(1e-6)) {
+            // No multiplier can move: the bound cannot rise further.
+            break;
+        }
+    }
+    // The last step's answer, not yet repaired.
+    if let Some(choice) = &pending {
+        let (candidate, v) = lawful(choice, &pending_reduced);
+        if v < upper - 1e-9 {
+            upper = v;
+            best = candidate;
+        }
+    }
+    // Close the gap by branch and bound on the best multipliers, within a
+    // node budget (deterministic, unlike a time limit).
+    let mut work = Work {
+        assignments: core.solves,
+        rows_scanned: core.rows_scanned,
+        pairs_priced: core.priced,
+        nodes: 0,
+    };
+    let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
+    if relative_gap(upper, lower) > budget.target_gap && !out_of_time && searches {
+        let mut search = Search::new(
+            model,
+            districts,
+            &levels,
+            &by_cost,
+            (upper, best.clone()),
+            max_nodes,
+            budget,
+        );
+        search.run(lower, &best_multipliers);
+        work.nodes = search.nodes;
+        work.assignments += search.core.solves;
+        work.rows_scanned += search.core.rows_scanned;
+        work.pairs_priced += search.core.priced;
+        if search.upper < upper {
+            upper = search.upper;
+            best = search.best;
+        }
+        // The least bound of the subtrees still open (every other was
+        // explored or pruned against the incumbent); the incumbent when none is.
+        lower = lower.max(search.lower.min(upper));
+    }
+    Solution {
+        objective: upper,
+        bound: lower.min(upper),
+        chosen: best,
+        iterations,
+        work,
+    }
+}

@@ -1,0 +1,489 @@
+//! The branch and bound (docs/model.md, "Branch and bound"): best-first
+//! over [`Node`]s, each bounded by the Lagrangian relaxation with its own
+//! multipliers, reduced-cost fixing against the incumbent, branching on a
+//! household's district or building, and the terminal nodes where the spread
+//! penalty is a constant.
+//!
+//! Invariants: every plan of the model lies in exactly one open node or in a
+//! pruned one that cannot beat the incumbent, so the least open bound is a
+//! lower bound of the model; a node is pruned only when its bound reaches
+//! the incumbent (less a 1e-9 relative tolerance); the incumbent is only ever
+//! replaced by a lawful plan with a lower objective. Deterministic: no
+//! randomness, ties by creation order.
+
+use std::time::Instant;
+
+use super::Budget;
+use super::bits::Bits;
+use super::multipliers::{Levels, Multipliers};
+use super::node::{Best, Evaluated, Node, Set};
+use super::repair::{ByCost, improve, objective_of, repair};
+use super::subproblem::Core;
+use super::usage::Usage;
+use crate::milp::Model;
+
+/// Steps of the subgradient method at each node of the search, from its
+/// parent's multipliers.
+const NODE_STEPS: usize = 25;
+
+/// Best-first branch and bound over subtrees of plans, each bounded by the
+/// Lagrangian relaxation with its own multipliers (re-optimised from its
+/// parent's by a few subgradient steps).
+///
+/// A node is a set of plans: some pairs excluded, some households forced to
+/// take one of their remaining pairs. Its bound is the Lagrangian value of
+/// the assignment over the remaining pairs, a forced household's pairs made
+/// cheaper by a constant `M` that is added back (any plan of the subtree
+/// takes exactly one of them, so the shift is exact on the subtree and the
+/// bound valid for every M). Branching splits on one household and a set S
+/// of its pairs (those in a district, or in a building): take a pair of S,
+/// or none of S. After a node is evaluated, the dual slack of each pair
+/// (reduced-cost fixing) excludes the pairs no better plan of the subtree
+/// can use. Every plan is in exactly one open subtree, so the least open
+/// bound is a lower bound of the whole model.
+pub(super) struct Search<'a> {
+    model: &'a Model,
+    districts: usize,
+    levels: &'a Levels,
+    by_cost: &'a ByCost,
+    /// Households not pinned that have pairs: the assignment's rows.
+    rows: Vec<usize>,
+    pinned_unit: Vec<bool>,
+    improve_rounds: usize,
+    pub(super) upper: f64,
+    pub(super) best: Vec<Option<usize>>,
+    /// After [`Search::run`]: a lower bound of the model (the incumbent's
+    /// value when the search completed).
+    pub(super) lower: f64,
+    pub(super) nodes: usize,
+    max_nodes: usize,
+    deadline: Option<Instant>,
+    pub(super) core: Core,
+    next_id: usize,
+    reduced: Vec<f64>,
+}
+
+impl<'a> Search<'a> {
+    pub(super) fn new(
+        model: &'a Model,
+        districts: usize,
+        levels: &'a Levels,
+        by_cost: &'a ByCost,
+        (upper, best): (f64, Vec<Option<usize>>),
+        max_nodes: usize,
+        budget: &Budget,
+    ) -> Self {
+        let mut pinned_unit = vec![false; model.unit_count];
+        for j in model.fixed.iter().flatten() {
+            pinned_unit[model.pairs[*j].unit.index()] = true;
+        }
+        let rows = (0..model.by_household.len())
+            .filter(|&h| model.fixed[h].is_none() && !model.by_household[h].is_empty())
+            .collect();
+        Self {
+            model,
+            districts,
+            levels,
+            by_cost,
+            rows,
+            pinned_unit,
+            improve_rounds: budget.improve_rounds,
+            upper,
+            best,
+            lower: f64::NEG_INFINITY,
+            nodes: 0,
+            max_nodes,
+            deadline: budget.deadline,
+            core: Core::new(model, budget.core_size, 20),
+            next_id: 0,
+            reduced: vec![0.0; model.pairs.len()],
+        }
+    }
+
+    fn prune_at(&self) -> f64 {
+        self.upper - 1e-9 * self.upper.abs().max(1.0)
+    }
+
+    fn node(&mut self, bound: f64, excluded: Bits, forced: Bits, m: &Multipliers) -> Node {
+        self.next_id += 1;
+        Node {
+            bound,
+            id: self.next_id,
+            excluded,
+            forced,
+            multipliers: m.clone(),
+        }
+    }
+
+    /// Explores from the root (bound `root_bound` under `root`'s multipliers)
+    /// until every subtree is pruned or the budget is spent; sets `lower`.
+    pub(super) fn run(&mut self, root_bound: f64, root: &Multipliers) {
+        let mut open = std::collections::BinaryHeap::new();
+        let pairs = self.model.pairs.len();
+        let households = self.model.by_household.len();
+        let first = self.node(root_bound, Bits::new(pairs), Bits::new(households), root);
+        open.push(first);
+        // Bounds of subtrees left unproven (nothing to branch on).
+        let mut stuck = f64::INFINITY;
+        while let Some(node) = open.pop() {
+            if node.bound >= self.prune_at() {
+                // Best first: every open subtree is at least as dear.
+                open.clear();
+                break;
+            }
+            let out_of_time = self.deadline.is_some_and(|d| Instant::now() >= d);
+            if self.nodes >= self.max_nodes || out_of_time {
+                self.lower = node.bound.min(stuck).min(self.upper);
+                return;
+            }
+            self.nodes += 1;
+            match self.evaluate(node) {
+                Evaluated::Pruned => {}
+                Evaluated::Branch(children) => {
+                    let [a, b] = *children;
+                    open.push(a);
+                    open.push(b);
+                }
+                Evaluated::Stuck(bound) => stuck = stuck.min(bound),
+            }
+        }
+        self.lower = stuck.min(self.upper);
+    }
+
+    /// Re-optimises the node's multipliers, tries its relaxation's plan as
+    /// an incumbent, fixes pairs by their dual slack, and branches.
+    #[allow(clippy::too_many_lines)]
+    fn evaluate(&mut self, node: Node) -> Evaluated {
+        let model = self.model;
+        let Node {
+            bound: parent_bound,
+            mut excluded,
+            mut forced,
+            multipliers: mut m,
+            ..
+        } = node;
+        let open = |excluded: &Bits, j: usize| {
+            !excluded.get(j) && !self.pinned_unit[model.pairs[j].unit.index()]
+        };
+        let forced_rows: Vec<usize> = forced.ones().collect();
+        // A household forced to take a pair must have one left.
+        for &h in &forced_rows {
+            if !model.by_household[h].clone().any(|j| open(&excluded, j)) {
+                return Evaluated::Pruned;
+            }
+        }
+        let shift = 1e3 * (1.0 + self.upper.abs());
+        let mut best_value = f64::NEG_INFINITY;
+        // The best step's plan, reduced costs, assignment duals and multipliers.
+        let mut best: Option<Best> = None;
+        let mut theta = 1.0;
+        let mut since = 0;
+        let mut reduced = std::mem::take(&mut self.reduced);
+        for _ in 0..NODE_STEPS {
+            m.reduced_costs(model, self.levels, &mut reduced);
+            let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
+            for j in excluded.ones() {
+                reduced[j] = f64::INFINITY;
+            }
+            for &h in &forced_rows {
+                for j in model.by_household[h].clone() {
+                    reduced[j] -= shift;
+                }
+            }
+            let answer = self
+                .core
+                .solve(model, &self.rows, &self.pinned_unit, &reduced);
+            let value = model.constant
+                + answer.bound
+                + pinned
+                + m.offset(model, self.levels)
+                + shift * forced_rows.len() as f64;
+            let mut choice = model.fixed.clone();
+            for (row, j) in answer.choice.iter().enumerate() {
+                choice[self.rows[row]] = *j;
+            }
+            let improved = value > best_value;
+            let gap = (self.upper - value).max(1e-6);
+            if improved {
+                best_value = value;
+                since = 0;
+            } else {
+                since += 1;
+                if since >= 3 {
+                    theta /= 2.0;
+                    since = 0;
+                }
+            }
+            let moved = m.step(model, self.levels, &choice, theta * gap);
+            if improved {
+                best = Some((choice, reduced.clone(), answer, m.clone()));
+            }
+            if best_value >= self.prune_at() || !moved {
+                break;
+            }
+        }
+        self.reduced = reduced;
+        let bound = parent_bound.max(best_value);
+        let Some((choice, reduced, answer, multipliers)) = best else {
+            return Evaluated::Stuck(bound);
+        };
+        // The relaxation's plan made lawful: a new incumbent?
+        let mut candidate = repair(model, self.districts, &choice, &reduced);
+        improve(
+            model,
+            self.districts,
+            self.by_cost,
+            self.improve_rounds,
+            &mut candidate,
+        );
+        let v = objective_of(model, self.districts, &candidate);
+        if v < self.upper - 1e-9 {
+            self.upper = v;
+            self.best = candidate;
+        }
+        let prune_at = self.prune_at();
+        if bound >= prune_at {
+            return Evaluated::Pruned;
+        }
+        // Reduced-cost fixing: a plan of the subtree that uses pair j (or
+        // leaves row h without a home) has a Lagrangian value of at least
+        // `best_value` + the pair's dual slack (+ −row_dual), see [`Answer`].
+        for (i, &h) in self.rows.iter().enumerate() {
+            let row = answer.row_dual[i];
+            for j in model.by_household[h].clone() {
+                if !open(&excluded, j) {
+                    continue;
+                }
+                let slack = reduced[j] - answer.prices[model.pairs[j].unit.index()] - row;
+                if best_value + slack >= prune_at {
+                    excluded.set(j);
+                }
+            }
+            if best_value - row >= prune_at && !forced.get(h) {
+                forced.set(h);
+            }
+        }
+        // What to branch on: the relaxation's plan breaks a district cap,
+        // then a building cap; else a household it places, else one it
+        // leaves out that could have a home.
+        let mut persons = vec![0u32; self.districts];
+        let mut in_building = vec![0u32; model.buildings.len()];
+        for j in choice.iter().flatten() {
+            let p = &model.pairs[*j];
+            in_building[p.building] += 1;
+            if let Some(d) = p.district {
+                persons[d.index()] += p.persons;
+            }
+        }
+        let useful = |h: usize, inside: &dyn Fn(usize) -> bool| {
+            let (mut yes, mut no) = (false, false);
+            for j in model.by_household[h].clone() {
+                if open(&excluded, j) {
+                    if inside(j) {
+                        yes = true;
+                    } else {
+                        no = true;
+                    }
+                }
+            }
+            yes && (no || !forced.get(h))
+        };
+        // (household, the set's district or building, priority)
+        let mut pick: Option<(usize, Set, (u32, u32))> = None;
+        let consider = |pick: &mut Option<(usize, Set, (u32, u32))>, h, set, key: (u32, u32)| {
+            if pick
+                .as_ref()
+                .is_none_or(|(ph, _, pk)| key.cmp(pk).then(ph.cmp(&h)).is_gt())
+            {
+                *pick = Some((h, set, key));
+            }
+        };
+        for &h in &self.rows {
+            let Some(j) = choice[h] else { continue };
+            let p = &model.pairs[j];
+            if let Some(d) = p.district {
+                let cap = model.district_cap[d.index()];
+                if cap != u32::MAX && persons[d.index()] > cap {
+                    let set = Set::District(d.index());
+                    if useful(h, &|k| set.holds(model, k)) {
+                        consider(&mut pick, h, set, (3, p.persons));
+                    }
+                }
+            }
+            if in_building[p.building] > model.building_cap {
+                let set = Set::Building(p.building);
+                if useful(h, &|k| set.holds(model, k)) {
+                    consider(&mut pick, h, set, (2, p.persons));
+                }
+            }
+            let set = p
+                .district
+                .map_or(Set::Building(p.building), |d| Set::District(d.index()));
+            if useful(h, &|k| set.holds(model, k)) {
+                consider(&mut pick, h, set, (1, p.persons));
+            }
+        }
+        if pick.is_none() {
+            for &h in &self.rows {
+                if choice[h].is_some() {
+                    continue;
+                }
+                let cheapest = model.by_household[h]
+                    .clone()
+                    .filter(|&j| open(&excluded, j))
+                    .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
+                if let Some(j) = cheapest {
+                    let p = &model.pairs[j];
+                    let set = p
+                        .district
+                        .map_or(Set::Building(p.building), |d| Set::District(d.index()));
+                    consider(&mut pick, h, set, (0, p.persons));
+                }
+            }
+        }
+        let Some((h, set, _)) = pick else {
+            return self.terminal(bound, &excluded, &forced_rows, &choice, &multipliers);
+        };
+        let mut take = excluded.clone();
+        let mut take_forced = forced.clone();
+        take_forced.set(h);
+        let mut leave = excluded;
+        for j in model.by_household[h].clone() {
+            if set.holds(model, j) {
+                leave.set(j);
+            } else {
+                take.set(j);
+            }
+        }
+        let a = self.node(bound, take, take_forced, &multipliers);
+        let b = self.node(bound, leave, forced, &multipliers);
+        Evaluated::Branch(Box::new([a, b]))
+    }
+
+    /// A node with nothing left to branch on on the districts: every
+    /// household of its plans is forced into one district or has no pair
+    /// left, so the persons per district are the same in all of them. The
+    /// spread penalty is then a constant, and the multipliers that price it
+    /// exactly are known: λ = 0, μ_k = w_k where the persons exceed level k's
+    /// threshold, else 0. One assignment under them (keeping β) bounds the
+    /// node; if its plan keeps the building caps, it is the node's optimum.
+    /// If it breaks one, the node branches on that building.
+    fn terminal(
+        &mut self,
+        bound: f64,
+        excluded: &Bits,
+        forced_rows: &[usize],
+        choice: &[Option<usize>],
+        multipliers: &Multipliers,
+    ) -> Evaluated {
+        let model = self.model;
+        let mut persons = vec![0u32; self.districts];
+        for j in choice.iter().flatten() {
+            if let Some(d) = model.pairs[*j].district {
+                persons[d.index()] += model.pairs[*j].persons;
+            }
+        }
+        if persons
+            .iter()
+            .zip(&model.district_cap)
+            .any(|(&p, &cap)| cap != u32::MAX && p > cap)
+        {
+            // Every plan of the node breaks a district cap.
+            return Evaluated::Pruned;
+        }
+        let mut m = multipliers.clone();
+        m.lambda.iter_mut().for_each(|l| *l = 0.0);
+        for (x, l) in m.mu.iter_mut().zip(&self.levels.levels) {
+            *x = if f64::from(persons[l.district.index()]) > l.threshold {
+                l.weight
+            } else {
+                0.0
+            };
+        }
+        let mut reduced = std::mem::take(&mut self.reduced);
+        m.reduced_costs(model, self.levels, &mut reduced);
+        let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
+        for j in excluded.ones() {
+            reduced[j] = f64::INFINITY;
+        }
+        let shift = 1e3 * (1.0 + self.upper.abs());
+        for &h in forced_rows {
+            for j in model.by_household[h].clone() {
+                reduced[j] -= shift;
+            }
+        }
+        let answer = self
+            .core
+            .solve(model, &self.rows, &self.pinned_unit, &reduced);
+        self.reduced = reduced;
+        let value = model.constant
+            + answer.bound
+            + pinned
+            + m.offset(model, self.levels)
+            + shift * forced_rows.len() as f64;
+        let bound = bound.max(value);
+        let mut exact = model.fixed.clone();
+        for (row, j) in answer.choice.iter().enumerate() {
+            exact[self.rows[row]] = *j;
+        }
+        let mut usage = Usage::of(model, self.districts, &model.fixed);
+        let mut lawful = true;
+        for (h, j) in exact.iter().enumerate() {
+            let Some(j) = *j else { continue };
+            if model.fixed[h].is_some() {
+                continue;
+            }
+            if !usage.fits(model, j) {
+                lawful = false;
+            }
+            usage.add(model, j);
+        }
+        if lawful {
+            let v = objective_of(model, self.districts, &exact);
+            if v < self.upper - 1e-9 {
+                self.upper = v;
+                self.best.clone_from(&exact);
+            }
+        }
+        if bound >= self.prune_at() {
+            return Evaluated::Pruned;
+        }
+        // A building over its cap: split a household of it on the building.
+        for &h in &self.rows {
+            let Some(j) = exact[h] else { continue };
+            let b = model.pairs[j].building;
+            if usage.building[b] <= model.building_cap {
+                continue;
+            }
+            let (mut inside, mut outside) = (false, false);
+            for k in model.by_household[h].clone() {
+                if !excluded.get(k) && !self.pinned_unit[model.pairs[k].unit.index()] {
+                    if model.pairs[k].building == b {
+                        inside = true;
+                    } else {
+                        outside = true;
+                    }
+                }
+            }
+            if inside && outside {
+                let mut take = excluded.clone();
+                let mut leave = excluded.clone();
+                for k in model.by_household[h].clone() {
+                    if model.pairs[k].building == b {
+                        leave.set(k);
+                    } else {
+                        take.set(k);
+                    }
+                }
+                let mut forced = Bits::new(model.by_household.len());
+                for &f in forced_rows {
+                    forced.set(f);
+                }
+                let a = self.node(bound, take, forced.clone(), &m);
+                let b = self.node(bound, leave, forced, &m);
+                return Evaluated::Branch(Box::new([a, b]));
+            }
+        }
+        Evaluated::Stuck(bound)
+    }
+}

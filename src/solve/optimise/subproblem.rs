@@ -1,0 +1,184 @@
+//! The Lagrangian subproblem: households (rows) to free dwellings by
+//! reduced cost, an assignment solved exactly on a small core of each
+//! household's pairs ([`Core`]) and priced over all of them, with the duals
+//! behind its bound ([`Answer`]).
+//!
+//! Invariants: `Answer::bound` is always a valid lower bound on the
+//! cheapest assignment over *all* the rows' open pairs (weak duality),
+//! whatever the core; the answer's choice uses only open pairs (negative
+//! reduced cost, dwelling not pinned), at most one per row and per dwelling.
+//! Deterministic: ties by pair index.
+
+use std::cmp::Ordering;
+
+use crate::milp::Model;
+use crate::solve::assignment::{self, Sparse};
+
+/// The Lagrangian subproblem's answer.
+pub(super) struct Answer {
+    /// The pair each row takes, in the order of the rows asked for.
+    pub(super) choice: Vec<Option<usize>>,
+    /// A lower bound on the cheapest assignment of the rows over *all* their
+    /// pairs (equal to it when pricing found nothing the core missed).
+    pub(super) bound: f64,
+    /// The dual prices behind `bound`: per dwelling (`p_u ≤ 0`) and per row
+    /// (`min(0, min_j (r_j − p_u(j)))` over the row's open pairs). Every open
+    /// pair's dual slack `r_j − p_u − row` is ≥ 0, and any assignment using
+    /// pair j costs at least `bound` + its slack (see [`Search`]).
+    pub(super) prices: Vec<f64>,
+    pub(super) row_dual: Vec<f64>,
+}
+
+/// The assignment subproblem — households (rows) to free dwellings by
+/// reduced cost — solved on a small core of each household's pairs and
+/// priced over all of them.
+///
+/// The core of a row is its `k` cheapest pairs by reduced cost plus the
+/// pairs earlier pricing added. After solving the core, every pair of every
+/// row is priced against the core's column prices `p` (the duals of "one
+/// household per dwelling", all ≤ 0): with
+/// `row_h = min(0, min_{j ∈ J_h} (r_j − p_u(j)))` the pair `(row, p)` is
+/// feasible for the dual of the assignment LP over *all* pairs, so
+/// `Σ_h row_h + Σ_u p_u` is a valid lower bound whatever the core (weak
+/// duality; the assignment polytope is integral, so it bounds the integer
+/// assignment too). When no pair prices below its row's core dual, the
+/// bound equals the core's optimum, which is then optimal over all pairs.
+/// Pairs that price below are added to the core and the core solved again.
+pub(super) struct Core {
+    k: usize,
+    /// Pricing rounds per subproblem before the (always valid) bound is
+    /// taken as it is and the core's assignment used.
+    rounds: usize,
+    extra: Vec<Vec<usize>>,
+    marked: Vec<bool>,
+    row: Vec<usize>,
+    matrix: Sparse,
+    edge_pair: Vec<usize>,
+    /// Work done: core solves, rows scanned in them, pairs priced.
+    pub(super) solves: usize,
+    pub(super) rows_scanned: usize,
+    pub(super) priced: usize,
+}
+
+impl Core {
+    pub(super) fn new(model: &Model, k: usize, rounds: usize) -> Self {
+        Self {
+            k,
+            extra: vec![Vec::new(); model.by_household.len()],
+            marked: vec![false; model.pairs.len()],
+            row: Vec::new(),
+            matrix: Sparse {
+                n_cols: model.unit_count,
+                ..Sparse::default()
+            },
+            edge_pair: Vec::new(),
+            rounds,
+            solves: 0,
+            rows_scanned: 0,
+            priced: 0,
+        }
+    }
+
+    pub(super) fn solve(
+        &mut self,
+        model: &Model,
+        rows: &[usize],
+        used: &[bool],
+        reduced: &[f64],
+    ) -> Answer {
+        let open = |j: usize| reduced[j] < 0.0 && !used[model.pairs[j].unit.index()];
+        let by_cost = |a: &usize, b: &usize| -> Ordering {
+            reduced[*a].total_cmp(&reduced[*b]).then(a.cmp(b))
+        };
+        let mut round = 0;
+        loop {
+            round += 1;
+            self.matrix.starts.clear();
+            self.matrix.cols.clear();
+            self.matrix.costs.clear();
+            self.edge_pair.clear();
+            self.matrix.starts.push(0);
+            for &h in rows {
+                self.row.clear();
+                self.row
+                    .extend(model.by_household[h].clone().filter(|&j| open(j)));
+                if self.row.len() > self.k {
+                    self.row.select_nth_unstable_by(self.k - 1, by_cost);
+                    self.row.truncate(self.k);
+                }
+                for &j in &self.row {
+                    self.marked[j] = true;
+                }
+                for &j in &self.extra[h] {
+                    if !self.marked[j] && open(j) {
+                        self.marked[j] = true;
+                        self.row.push(j);
+                    }
+                }
+                self.row.sort_unstable();
+                for &j in &self.row {
+                    self.marked[j] = false;
+                    self.matrix.cols.push(model.pairs[j].unit.index());
+                    self.matrix.costs.push(reduced[j]);
+                    self.edge_pair.push(j);
+                }
+                self.matrix.starts.push(self.matrix.cols.len());
+            }
+            let solved = assignment::solve_with_prices(&self.matrix);
+            self.solves += 1;
+            self.rows_scanned += solved.rows_scanned;
+            let price = |j: usize| reduced[j] - solved.prices[model.pairs[j].unit.index()];
+            // Price every pair of every row against the core's prices.
+            let mut bound = solved.prices.iter().sum::<f64>();
+            let mut row_dual = Vec::with_capacity(rows.len());
+            let mut missed = false;
+            for (i, &h) in rows.iter().enumerate() {
+                let core_dual = (self.matrix.starts[i]..self.matrix.starts[i + 1])
+                    .map(|e| self.matrix.costs[e] - solved.prices[self.matrix.cols[e]])
+                    .fold(0.0_f64, f64::min);
+                let range = model.by_household[h].clone();
+                self.priced += range.len();
+                let full = range
+                    .clone()
+                    .filter(|&j| open(j))
+                    .map(price)
+                    .fold(0.0_f64, f64::min);
+                bound += full;
+                row_dual.push(full);
+                let tolerance = 1e-9 * core_dual.abs().max(1.0);
+                if full < core_dual - tolerance {
+                    missed = true;
+                    self.row.clear();
+                    self.row
+                        .extend(range.filter(|&j| open(j) && price(j) < core_dual - tolerance));
+                    if self.row.len() > self.k {
+                        self.row.select_nth_unstable_by(self.k - 1, |a, b| {
+                            price(*a).total_cmp(&price(*b)).then(a.cmp(b))
+                        });
+                        self.row.truncate(self.k);
+                    }
+                    let extra = &mut self.extra[h];
+                    extra.extend_from_slice(&self.row);
+                    let cap = 64 * self.k;
+                    if extra.len() > cap {
+                        // The oldest go first.
+                        extra.drain(..extra.len() - cap);
+                    }
+                }
+            }
+            if !missed || round >= self.rounds {
+                let choice = solved
+                    .edges
+                    .iter()
+                    .map(|e| e.map(|e| self.edge_pair[e]))
+                    .collect();
+                return Answer {
+                    choice,
+                    bound,
+                    prices: solved.prices,
+                    row_dual,
+                };
+            }
+        }
+    }
+}
