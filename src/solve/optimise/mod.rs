@@ -30,14 +30,15 @@ mod search;
 mod subproblem;
 mod usage;
 
+use std::cmp::Ordering;
 use std::time::Instant;
 
 use crate::milp::Model;
 
-use multipliers::{Levels, Multipliers};
-use repair::{improve, objective_of, pairs_by_cost, repair};
+use multipliers::{Levels, Multipliers, NO_SHIFT, polyak_target};
+use repair::{improve, lawful_plan, objective_of, pairs_by_cost};
 use search::Search;
-use subproblem::Core;
+use subproblem::{Core, pinned_units};
 
 /// When the engine must stop.
 #[derive(Debug, Clone, Copy)]
@@ -140,7 +141,10 @@ pub fn solve(
     let mut best = start.to_vec();
     let by_cost = pairs_by_cost(model);
     improve(model, districts, &by_cost, 20, &mut best);
-    let mut upper = objective_of(model, districts, &best);
+    let mut incumbent = Incumbent {
+        value: objective_of(model, districts, &best),
+        plan: best,
+    };
     let mut lower = f64::NEG_INFINITY;
     // Each search node solves an assignment over the open pairs: scale the
     // node budget so that the search costs about as much whatever the size.
@@ -157,10 +161,7 @@ pub fn solve(
     // The multipliers of the best bound, where the search starts.
     let mut best_multipliers = m.clone();
     // Pinned households and their dwellings are fixed outside the assignment.
-    let mut pinned_unit = vec![false; model.unit_count];
-    for j in model.fixed.iter().flatten() {
-        pinned_unit[model.pairs[*j].unit.index()] = true;
-    }
+    let pinned_unit = pinned_units(model);
     let free_rows: Vec<usize> = (0..households)
         .filter(|&h| model.fixed[h].is_none())
         .collect();
@@ -174,16 +175,14 @@ pub fn solve(
     let mut pending: Option<Vec<Option<usize>>> = None;
     let mut pending_reduced = vec![0.0; model.pairs.len()];
     let lawful = |choice: &[Option<usize>], reduced: &[f64]| {
-        let mut candidate = repair(model, districts, choice, reduced);
-        improve(
+        lawful_plan(
             model,
             districts,
             &by_cost,
             budget.improve_rounds,
-            &mut candidate,
-        );
-        let v = objective_of(model, districts, &candidate);
-        (candidate, v)
+            choice,
+            reduced,
+        )
     };
     let mut core = Core::new(model, budget.core_size, 1);
     while iterations < budget.max_iterations {
@@ -198,28 +197,12 @@ pub fn solve(
                     .map(|choice| lawful(choice, &pending_reduced))
             },
         );
-        if let Some((candidate, v)) = repaired
-            && v < upper - 1e-9
-        {
-            upper = v;
-            best = candidate;
+        if let Some((candidate, v)) = repaired {
+            incumbent.offer(v, &candidate);
         }
-        let value_free = answer.bound;
-        let mut choice: Vec<Option<usize>> = model.fixed.clone();
-        for (row, j) in answer.choice.iter().enumerate() {
-            choice[free_rows[row]] = *j;
-        }
-        let offset = m.offset(model, &levels);
-        let value = model.constant
-            + value_free
-            + model
-                .fixed
-                .iter()
-                .flatten()
-                .map(|&j| reduced[j])
-                .sum::<f64>()
-            + offset;
-        if value > lower + 1e-9 * value.abs().max(1.0) {
+        let choice = answer.plan(model, &free_rows);
+        let value = m.lagrangian_bound(model, &levels, &reduced, answer.bound, &NO_SHIFT);
+        if value > lower + tolerance(value) {
             lower = value;
             best_multipliers.clone_from(&m);
             since_improvement = 0;
@@ -228,6 +211,7 @@ pub fn solve(
         }
         std::mem::swap(&mut reduced, &mut pending_reduced);
         pending = Some(choice.clone());
+        let upper = incumbent.value;
         progress(&Progress {
             iteration: iterations,
             max_iterations: budget.max_iterations,
@@ -235,9 +219,8 @@ pub fn solve(
             bound: lower,
         });
         let gap = relative_gap(upper, lower);
-        let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
         let enough = gap <= budget.acceptable_gap && core.priced >= budget.work;
-        if gap <= budget.target_gap || enough || out_of_time {
+        if gap <= budget.target_gap || enough || past(budget.deadline) {
             break;
         }
         if since_improvement >= 20 {
@@ -248,7 +231,7 @@ pub fn solve(
             }
         }
         // Subgradients of the relaxed constraints at the subproblem's answer.
-        if !m.step(model, &levels, &choice, theta * (upper - lower).max(1e-6)) {
+        if !m.step(model, &levels, &choice, polyak_target(theta, upper, lower)) {
             // No multiplier can move: the bound cannot rise further.
             break;
         }
@@ -256,10 +239,7 @@ pub fn solve(
     // The last step's answer, not yet repaired.
     if let Some(choice) = &pending {
         let (candidate, v) = lawful(choice, &pending_reduced);
-        if v < upper - 1e-9 {
-            upper = v;
-            best = candidate;
-        }
+        incumbent.offer(v, &candidate);
     }
     // Close the gap by branch and bound on the best multipliers, within a
     // node budget (deterministic, unlike a time limit).
@@ -269,14 +249,16 @@ pub fn solve(
         pairs_priced: core.priced,
         nodes: 0,
     };
-    let out_of_time = budget.deadline.is_some_and(|d| Instant::now() >= d);
-    if relative_gap(upper, lower) > budget.target_gap && !out_of_time && searches {
+    if relative_gap(incumbent.value, lower) > budget.target_gap
+        && !past(budget.deadline)
+        && searches
+    {
         let mut search = Search::new(
             model,
             districts,
             &levels,
             &by_cost,
-            (upper, best.clone()),
+            incumbent.clone(),
             max_nodes,
             budget,
         );
@@ -285,19 +267,55 @@ pub fn solve(
         work.assignments += search.core.solves;
         work.rows_scanned += search.core.rows_scanned;
         work.pairs_priced += search.core.priced;
-        if search.upper < upper {
-            upper = search.upper;
-            best = search.best;
+        if search.incumbent.value < incumbent.value {
+            incumbent = search.incumbent;
         }
         // The least bound of the subtrees still open (every other was
         // explored or pruned against the incumbent); the incumbent when none is.
-        lower = lower.max(search.lower.min(upper));
+        lower = lower.max(search.lower.min(incumbent.value));
     }
     Solution {
-        objective: upper,
-        bound: lower.min(upper),
-        chosen: best,
+        objective: incumbent.value,
+        bound: lower.min(incumbent.value),
+        chosen: incumbent.plan,
         iterations,
         work,
     }
+}
+
+/// The best lawful plan found so far and its objective.
+#[derive(Clone)]
+struct Incumbent {
+    value: f64,
+    plan: Vec<Option<usize>>,
+}
+
+impl Incumbent {
+    /// Takes `plan` (of objective `value`) if it is better by more than
+    /// 1e-9; says whether it did.
+    fn offer(&mut self, value: f64, plan: &[Option<usize>]) -> bool {
+        if value < self.value - 1e-9 {
+            self.value = value;
+            self.plan.clear();
+            self.plan.extend_from_slice(plan);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The relative tolerance of comparisons with `x`: 1e-9 × max(1, |x|).
+fn tolerance(x: f64) -> f64 {
+    1e-9 * x.abs().max(1.0)
+}
+
+/// Whether the time limit, if any, has passed.
+fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// Pairs in order of their reduced cost, ties by index (deterministic).
+fn by_reduced(reduced: &[f64]) -> impl Fn(&usize, &usize) -> Ordering + '_ {
+    |&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b))
 }

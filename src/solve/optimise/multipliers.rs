@@ -8,6 +8,7 @@
 //! is a valid Lagrangian bound; the split levels price every integer plan
 //! exactly as the model's own. Nothing here chooses pairs or builds plans.
 
+use super::usage::Usage;
 use crate::milp::Model;
 
 /// The spread levels the engine relaxes: the model's levels with every
@@ -121,8 +122,36 @@ impl Multipliers {
         -caps - buildings - spread
     }
 
+    /// The Lagrangian bound under these multipliers of the plans of a node
+    /// (the whole model at the root): `K + assignment + Σ_pinned r_j +
+    /// offset + M × forced` (docs/model.md), where `assignment` is the
+    /// subproblem's bound over the free rows ([`super::subproblem::Answer`])
+    /// with each forced household's pairs lowered by `shift.per_row` (M),
+    /// and `reduced` the reduced costs it was solved with.
+    ///
+    /// The pinned pairs' reduced costs are read from `reduced`: a node
+    /// excludes or lowers only pairs of the assignment's rows, never a pin's.
+    pub(super) fn lagrangian_bound(
+        &self,
+        model: &Model,
+        levels: &Levels,
+        reduced: &[f64],
+        assignment: f64,
+        shift: &Shift,
+    ) -> f64 {
+        let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
+        model.constant
+            + assignment
+            + pinned
+            + self.offset(model, levels)
+            + shift.per_row * shift.rows as f64
+    }
+
     /// One projected subgradient step at the relaxation's answer `choice`,
-    /// of length `target / ‖g‖²` (Polyak's rule with `target` = θ × gap).
+    /// of length `target / ‖g‖²` (Polyak's rule with `target` = θ × gap,
+    /// [`polyak_target`]): each multiplier moves by the step length times its
+    /// subgradient (the relaxation's usage of its constraint less the
+    /// constraint's bound), then back into its box.
     /// Returns false when no multiplier can move.
     pub(super) fn step(
         &mut self,
@@ -131,16 +160,13 @@ impl Multipliers {
         choice: &[Option<usize>],
         target: f64,
     ) -> bool {
-        let districts = self.lambda.len();
-        let mut g_building = vec![-f64::from(model.building_cap); model.buildings.len()];
-        let mut persons = vec![0.0; districts];
-        for j in choice.iter().flatten() {
-            let p = &model.pairs[*j];
-            g_building[p.building] += 1.0;
-            if let Some(d) = p.district {
-                persons[d.index()] += f64::from(p.persons);
-            }
-        }
+        let usage = Usage::of(model, self.lambda.len(), choice);
+        let g_building: Vec<f64> = usage
+            .building
+            .iter()
+            .map(|&n| f64::from(n) - f64::from(model.building_cap))
+            .collect();
+        let persons: Vec<f64> = usage.persons.iter().map(|&p| f64::from(p)).collect();
         let g_district: Vec<f64> = persons
             .iter()
             .zip(&model.district_cap)
@@ -191,4 +217,24 @@ impl Multipliers {
         }
         true
     }
+}
+
+/// The lowering of a node's forced households' pairs (docs/model.md,
+/// "Branch and bound"): `rows` households, each pair of theirs `per_row`
+/// cheaper, so `per_row × rows` goes back into the bound.
+pub(super) struct Shift {
+    pub(super) per_row: f64,
+    pub(super) rows: usize,
+}
+
+/// No household forced: the whole model's bound.
+pub(super) const NO_SHIFT: Shift = Shift {
+    per_row: 0.0,
+    rows: 0,
+};
+
+/// Polyak's step target towards the incumbent: θ × (upper − bound), at
+/// least θ × 1e-6.
+pub(super) fn polyak_target(theta: f64, upper: f64, bound: f64) -> f64 {
+    theta * (upper - bound).max(1e-6)
 }

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use super::bits::Bits;
 use super::multipliers::Multipliers;
 use super::subproblem::Answer;
-use crate::milp::Model;
+use crate::milp::{Model, Pair};
 
 /// A subtree of the search: the plans that use none of the `excluded`
 /// pairs and give every `forced` household one of its other pairs. Its
@@ -72,6 +72,13 @@ pub(super) enum Set {
 }
 
 impl Set {
+    /// The pairs of the pair's district (of its building, outside every
+    /// district).
+    pub(super) fn around(p: &Pair) -> Self {
+        p.district
+            .map_or(Set::Building(p.building), |d| Set::District(d.index()))
+    }
+
     pub(super) fn holds(self, model: &Model, j: usize) -> bool {
         let p = &model.pairs[j];
         match self {

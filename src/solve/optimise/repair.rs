@@ -9,7 +9,8 @@
 //! and building cap (given a lawful start for `improve`); a pair is only ever
 //! added when it lowers the objective. Deterministic: ties by pair index.
 
-use super::usage::Usage;
+use super::by_reduced;
+use super::usage::{Usage, over_cap};
 use crate::milp::Model;
 
 /// Makes a choice lawful: keeps pins, drops the pairs that break a district
@@ -42,7 +43,7 @@ pub(super) fn repair(
     let mut rest: Vec<usize> = (0..model.pairs.len())
         .filter(|&j| chosen[model.pairs[j].household.index()].is_none())
         .collect();
-    rest.sort_unstable_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
+    rest.sort_unstable_by(by_reduced(reduced));
     for j in rest {
         let h = model.pairs[j].household.index();
         if chosen[h].is_none() && usage.fits(model, j) && usage.gain(model, j) < 0.0 {
@@ -53,6 +54,24 @@ pub(super) fn repair(
     chosen
 }
 
+/// The relaxation's `choice` made lawful ([`repair`], guided by its
+/// `reduced` costs) and improved by `rounds` of local search ([`improve`]),
+/// with its objective: a candidate incumbent.
+pub(super) fn lawful_plan(
+    model: &Model,
+    districts: usize,
+    by_cost: &ByCost,
+    rounds: usize,
+    choice: &[Option<usize>],
+    reduced: &[f64],
+) -> (Vec<Option<usize>>, f64) {
+    let mut candidate = repair(model, districts, choice, reduced);
+    improve(model, districts, by_cost, rounds, &mut candidate);
+    let v = objective_of(model, districts, &candidate);
+    (candidate, v)
+}
+
+/// The objective of a choice (one pair or none per household).
 pub(super) fn objective_of(model: &Model, districts: usize, chosen: &[Option<usize>]) -> f64 {
     let list: Vec<usize> = chosen.iter().flatten().copied().collect();
     model.objective(&list, districts)
@@ -100,13 +119,11 @@ pub(super) fn improve(
                 let spread = if d == u32::MAX {
                     0.0
                 } else {
-                    let cap = model.district_cap[d as usize];
                     let now = usage.persons[d as usize];
-                    if cap != u32::MAX && now + persons > cap {
+                    if over_cap(model, d as usize, now + persons) {
                         continue;
                     }
-                    let d = crate::ids::DistrictId(d);
-                    model.spread_penalty(d, now + persons) - model.spread_penalty(d, now)
+                    model.spread_marginal(crate::ids::DistrictId(d), now, persons)
                 };
                 let j = by_cost.pair[k];
                 if Some(j) == current {

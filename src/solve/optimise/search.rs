@@ -13,13 +13,13 @@
 
 use std::time::Instant;
 
-use super::Budget;
 use super::bits::Bits;
-use super::multipliers::{Levels, Multipliers};
+use super::multipliers::{Levels, Multipliers, Shift, polyak_target};
 use super::node::{Best, Evaluated, Node, Set};
-use super::repair::{ByCost, improve, objective_of, repair};
-use super::subproblem::Core;
-use super::usage::Usage;
+use super::repair::{ByCost, lawful_plan, objective_of};
+use super::subproblem::{Answer, Core, pinned_units};
+use super::usage::{Usage, over_cap};
+use super::{Budget, Incumbent, by_reduced, past, tolerance};
 use crate::milp::Model;
 
 /// Steps of the subgradient method at each node of the search, from its
@@ -50,8 +50,7 @@ pub(super) struct Search<'a> {
     rows: Vec<usize>,
     pinned_unit: Vec<bool>,
     improve_rounds: usize,
-    pub(super) upper: f64,
-    pub(super) best: Vec<Option<usize>>,
+    pub(super) incumbent: Incumbent,
     /// After [`Search::run`]: a lower bound of the model (the incumbent's
     /// value when the search completed).
     pub(super) lower: f64,
@@ -69,14 +68,10 @@ impl<'a> Search<'a> {
         districts: usize,
         levels: &'a Levels,
         by_cost: &'a ByCost,
-        (upper, best): (f64, Vec<Option<usize>>),
+        incumbent: Incumbent,
         max_nodes: usize,
         budget: &Budget,
     ) -> Self {
-        let mut pinned_unit = vec![false; model.unit_count];
-        for j in model.fixed.iter().flatten() {
-            pinned_unit[model.pairs[*j].unit.index()] = true;
-        }
         let rows = (0..model.by_household.len())
             .filter(|&h| model.fixed[h].is_none() && !model.by_household[h].is_empty())
             .collect();
@@ -86,10 +81,9 @@ impl<'a> Search<'a> {
             levels,
             by_cost,
             rows,
-            pinned_unit,
+            pinned_unit: pinned_units(model),
             improve_rounds: budget.improve_rounds,
-            upper,
-            best,
+            incumbent,
             lower: f64::NEG_INFINITY,
             nodes: 0,
             max_nodes,
@@ -100,8 +94,39 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// A subtree whose bound reaches this holds no plan better than the
+    /// incumbent (less the relative tolerance).
     fn prune_at(&self) -> f64 {
-        self.upper - 1e-9 * self.upper.abs().max(1.0)
+        self.incumbent.value - tolerance(self.incumbent.value)
+    }
+
+    /// The lowering of `rows` forced households' pairs: far more than any
+    /// pair's cost, so the assignment gives each of them a pair if it can.
+    fn shift(&self, rows: usize) -> Shift {
+        Shift {
+            per_row: 1e3 * (1.0 + self.incumbent.value.abs()),
+            rows,
+        }
+    }
+
+    /// Whether pair j is still open in a node excluding `excluded`.
+    fn open(&self, excluded: &Bits, j: usize) -> bool {
+        !excluded.get(j) && !self.pinned_unit[self.model.pairs[j].unit.index()]
+    }
+
+    /// Whether household h has open pairs inside the set, and outside it.
+    fn sides(&self, excluded: &Bits, h: usize, set: Set) -> (bool, bool) {
+        let (mut inside, mut outside) = (false, false);
+        for j in self.model.by_household[h].clone() {
+            if self.open(excluded, j) {
+                if set.holds(self.model, j) {
+                    inside = true;
+                } else {
+                    outside = true;
+                }
+            }
+        }
+        (inside, outside)
     }
 
     fn node(&mut self, bound: f64, excluded: Bits, forced: Bits, m: &Multipliers) -> Node {
@@ -113,6 +138,31 @@ impl<'a> Search<'a> {
             forced,
             multipliers: m.clone(),
         }
+    }
+
+    /// Two children that split a node's plans on household h and its pairs
+    /// in `set`: the first excludes h's pairs outside the set (forced as
+    /// `forced[0]` says), the second those inside (forced as `forced[1]`).
+    fn split(
+        &mut self,
+        bound: f64,
+        excluded: Bits,
+        (h, set): (usize, Set),
+        [take_forced, leave_forced]: [Bits; 2],
+        m: &Multipliers,
+    ) -> Evaluated {
+        let mut take = excluded.clone();
+        let mut leave = excluded;
+        for j in self.model.by_household[h].clone() {
+            if set.holds(self.model, j) {
+                leave.set(j);
+            } else {
+                take.set(j);
+            }
+        }
+        let a = self.node(bound, take, take_forced, m);
+        let b = self.node(bound, leave, leave_forced, m);
+        Evaluated::Branch(Box::new([a, b]))
     }
 
     /// Explores from the root (bound `root_bound` under `root`'s multipliers)
@@ -131,9 +181,8 @@ impl<'a> Search<'a> {
                 open.clear();
                 break;
             }
-            let out_of_time = self.deadline.is_some_and(|d| Instant::now() >= d);
-            if self.nodes >= self.max_nodes || out_of_time {
-                self.lower = node.bound.min(stuck).min(self.upper);
+            if self.nodes >= self.max_nodes || past(self.deadline) {
+                self.lower = node.bound.min(stuck).min(self.incumbent.value);
                 return;
             }
             self.nodes += 1;
@@ -147,12 +196,31 @@ impl<'a> Search<'a> {
                 Evaluated::Stuck(bound) => stuck = stuck.min(bound),
             }
         }
-        self.lower = stuck.min(self.upper);
+        self.lower = stuck.min(self.incumbent.value);
+    }
+
+    /// The node's bound under multipliers `m`: the subproblem over the
+    /// node's open pairs, with `reduced` (overwritten) its reduced costs.
+    fn bound(
+        &mut self,
+        m: &Multipliers,
+        excluded: &Bits,
+        forced_rows: &[usize],
+        reduced: &mut [f64],
+    ) -> (f64, Answer) {
+        let model = self.model;
+        let shift = self.shift(forced_rows.len());
+        m.reduced_costs(model, self.levels, reduced);
+        restrict(model, reduced, excluded, forced_rows, shift.per_row);
+        let answer = self
+            .core
+            .solve(model, &self.rows, &self.pinned_unit, reduced);
+        let value = m.lagrangian_bound(model, self.levels, reduced, answer.bound, &shift);
+        (value, answer)
     }
 
     /// Re-optimises the node's multipliers, tries its relaxation's plan as
     /// an incumbent, fixes pairs by their dual slack, and branches.
-    #[allow(clippy::too_many_lines)]
     fn evaluate(&mut self, node: Node) -> Evaluated {
         let model = self.model;
         let Node {
@@ -162,17 +230,16 @@ impl<'a> Search<'a> {
             multipliers: mut m,
             ..
         } = node;
-        let open = |excluded: &Bits, j: usize| {
-            !excluded.get(j) && !self.pinned_unit[model.pairs[j].unit.index()]
-        };
         let forced_rows: Vec<usize> = forced.ones().collect();
         // A household forced to take a pair must have one left.
         for &h in &forced_rows {
-            if !model.by_household[h].clone().any(|j| open(&excluded, j)) {
+            if !model.by_household[h]
+                .clone()
+                .any(|j| self.open(&excluded, j))
+            {
                 return Evaluated::Pruned;
             }
         }
-        let shift = 1e3 * (1.0 + self.upper.abs());
         let mut best_value = f64::NEG_INFINITY;
         // The best step's plan, reduced costs, assignment duals and multipliers.
         let mut best: Option<Best> = None;
@@ -180,30 +247,9 @@ impl<'a> Search<'a> {
         let mut since = 0;
         let mut reduced = std::mem::take(&mut self.reduced);
         for _ in 0..NODE_STEPS {
-            m.reduced_costs(model, self.levels, &mut reduced);
-            let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
-            for j in excluded.ones() {
-                reduced[j] = f64::INFINITY;
-            }
-            for &h in &forced_rows {
-                for j in model.by_household[h].clone() {
-                    reduced[j] -= shift;
-                }
-            }
-            let answer = self
-                .core
-                .solve(model, &self.rows, &self.pinned_unit, &reduced);
-            let value = model.constant
-                + answer.bound
-                + pinned
-                + m.offset(model, self.levels)
-                + shift * forced_rows.len() as f64;
-            let mut choice = model.fixed.clone();
-            for (row, j) in answer.choice.iter().enumerate() {
-                choice[self.rows[row]] = *j;
-            }
+            let (value, answer) = self.bound(&m, &excluded, &forced_rows, &mut reduced);
+            let choice = answer.plan(model, &self.rows);
             let improved = value > best_value;
-            let gap = (self.upper - value).max(1e-6);
             if improved {
                 best_value = value;
                 since = 0;
@@ -214,7 +260,8 @@ impl<'a> Search<'a> {
                     since = 0;
                 }
             }
-            let moved = m.step(model, self.levels, &choice, theta * gap);
+            let target = polyak_target(theta, self.incumbent.value, value);
+            let moved = m.step(model, self.levels, &choice, target);
             if improved {
                 best = Some((choice, reduced.clone(), answer, m.clone()));
             }
@@ -228,19 +275,15 @@ impl<'a> Search<'a> {
             return Evaluated::Stuck(bound);
         };
         // The relaxation's plan made lawful: a new incumbent?
-        let mut candidate = repair(model, self.districts, &choice, &reduced);
-        improve(
+        let (candidate, v) = lawful_plan(
             model,
             self.districts,
             self.by_cost,
             self.improve_rounds,
-            &mut candidate,
+            &choice,
+            &reduced,
         );
-        let v = objective_of(model, self.districts, &candidate);
-        if v < self.upper - 1e-9 {
-            self.upper = v;
-            self.best = candidate;
-        }
+        self.incumbent.offer(v, &candidate);
         let prune_at = self.prune_at();
         if bound >= prune_at {
             return Evaluated::Pruned;
@@ -251,7 +294,7 @@ impl<'a> Search<'a> {
         for (i, &h) in self.rows.iter().enumerate() {
             let row = answer.row_dual[i];
             for j in model.by_household[h].clone() {
-                if !open(&excluded, j) {
+                if !self.open(&excluded, j) {
                     continue;
                 }
                 let slack = reduced[j] - answer.prices[model.pairs[j].unit.index()] - row;
@@ -266,26 +309,9 @@ impl<'a> Search<'a> {
         // What to branch on: the relaxation's plan breaks a district cap,
         // then a building cap; else a household it places, else one it
         // leaves out that could have a home.
-        let mut persons = vec![0u32; self.districts];
-        let mut in_building = vec![0u32; model.buildings.len()];
-        for j in choice.iter().flatten() {
-            let p = &model.pairs[*j];
-            in_building[p.building] += 1;
-            if let Some(d) = p.district {
-                persons[d.index()] += p.persons;
-            }
-        }
-        let useful = |h: usize, inside: &dyn Fn(usize) -> bool| {
-            let (mut yes, mut no) = (false, false);
-            for j in model.by_household[h].clone() {
-                if open(&excluded, j) {
-                    if inside(j) {
-                        yes = true;
-                    } else {
-                        no = true;
-                    }
-                }
-            }
+        let usage = Usage::of(model, self.districts, &choice);
+        let useful = |h: usize, set: Set| {
+            let (yes, no) = self.sides(&excluded, h, set);
             yes && (no || !forced.get(h))
         };
         // (household, the set's district or building, priority)
@@ -301,25 +327,22 @@ impl<'a> Search<'a> {
         for &h in &self.rows {
             let Some(j) = choice[h] else { continue };
             let p = &model.pairs[j];
-            if let Some(d) = p.district {
-                let cap = model.district_cap[d.index()];
-                if cap != u32::MAX && persons[d.index()] > cap {
-                    let set = Set::District(d.index());
-                    if useful(h, &|k| set.holds(model, k)) {
-                        consider(&mut pick, h, set, (3, p.persons));
-                    }
+            if let Some(d) = p.district
+                && over_cap(model, d.index(), usage.persons[d.index()])
+            {
+                let set = Set::District(d.index());
+                if useful(h, set) {
+                    consider(&mut pick, h, set, (3, p.persons));
                 }
             }
-            if in_building[p.building] > model.building_cap {
+            if usage.building[p.building] > model.building_cap {
                 let set = Set::Building(p.building);
-                if useful(h, &|k| set.holds(model, k)) {
+                if useful(h, set) {
                     consider(&mut pick, h, set, (2, p.persons));
                 }
             }
-            let set = p
-                .district
-                .map_or(Set::Building(p.building), |d| Set::District(d.index()));
-            if useful(h, &|k| set.holds(model, k)) {
+            let set = Set::around(p);
+            if useful(h, set) {
                 consider(&mut pick, h, set, (1, p.persons));
             }
         }
@@ -330,34 +353,26 @@ impl<'a> Search<'a> {
                 }
                 let cheapest = model.by_household[h]
                     .clone()
-                    .filter(|&j| open(&excluded, j))
-                    .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)));
+                    .filter(|&j| self.open(&excluded, j))
+                    .min_by(by_reduced(&reduced));
                 if let Some(j) = cheapest {
                     let p = &model.pairs[j];
-                    let set = p
-                        .district
-                        .map_or(Set::Building(p.building), |d| Set::District(d.index()));
-                    consider(&mut pick, h, set, (0, p.persons));
+                    consider(&mut pick, h, Set::around(p), (0, p.persons));
                 }
             }
         }
         let Some((h, set, _)) = pick else {
             return self.terminal(bound, &excluded, &forced_rows, &choice, &multipliers);
         };
-        let mut take = excluded.clone();
         let mut take_forced = forced.clone();
         take_forced.set(h);
-        let mut leave = excluded;
-        for j in model.by_household[h].clone() {
-            if set.holds(model, j) {
-                leave.set(j);
-            } else {
-                take.set(j);
-            }
-        }
-        let a = self.node(bound, take, take_forced, &multipliers);
-        let b = self.node(bound, leave, forced, &multipliers);
-        Evaluated::Branch(Box::new([a, b]))
+        self.split(
+            bound,
+            excluded,
+            (h, set),
+            [take_forced, forced],
+            &multipliers,
+        )
     }
 
     /// A node with nothing left to branch on on the districts: every
@@ -377,16 +392,11 @@ impl<'a> Search<'a> {
         multipliers: &Multipliers,
     ) -> Evaluated {
         let model = self.model;
-        let mut persons = vec![0u32; self.districts];
-        for j in choice.iter().flatten() {
-            if let Some(d) = model.pairs[*j].district {
-                persons[d.index()] += model.pairs[*j].persons;
-            }
-        }
+        let persons = Usage::of(model, self.districts, choice).persons;
         if persons
             .iter()
-            .zip(&model.district_cap)
-            .any(|(&p, &cap)| cap != u32::MAX && p > cap)
+            .enumerate()
+            .any(|(d, &p)| over_cap(model, d, p))
         {
             // Every plan of the node breaks a district cap.
             return Evaluated::Pruned;
@@ -401,31 +411,10 @@ impl<'a> Search<'a> {
             };
         }
         let mut reduced = std::mem::take(&mut self.reduced);
-        m.reduced_costs(model, self.levels, &mut reduced);
-        let pinned: f64 = model.fixed.iter().flatten().map(|&j| reduced[j]).sum();
-        for j in excluded.ones() {
-            reduced[j] = f64::INFINITY;
-        }
-        let shift = 1e3 * (1.0 + self.upper.abs());
-        for &h in forced_rows {
-            for j in model.by_household[h].clone() {
-                reduced[j] -= shift;
-            }
-        }
-        let answer = self
-            .core
-            .solve(model, &self.rows, &self.pinned_unit, &reduced);
+        let (value, answer) = self.bound(&m, excluded, forced_rows, &mut reduced);
         self.reduced = reduced;
-        let value = model.constant
-            + answer.bound
-            + pinned
-            + m.offset(model, self.levels)
-            + shift * forced_rows.len() as f64;
         let bound = bound.max(value);
-        let mut exact = model.fixed.clone();
-        for (row, j) in answer.choice.iter().enumerate() {
-            exact[self.rows[row]] = *j;
-        }
+        let exact = answer.plan(model, &self.rows);
         let mut usage = Usage::of(model, self.districts, &model.fixed);
         let mut lawful = true;
         for (h, j) in exact.iter().enumerate() {
@@ -440,10 +429,7 @@ impl<'a> Search<'a> {
         }
         if lawful {
             let v = objective_of(model, self.districts, &exact);
-            if v < self.upper - 1e-9 {
-                self.upper = v;
-                self.best.clone_from(&exact);
-            }
+            self.incumbent.offer(v, &exact);
         }
         if bound >= self.prune_at() {
             return Evaluated::Pruned;
@@ -455,35 +441,45 @@ impl<'a> Search<'a> {
             if usage.building[b] <= model.building_cap {
                 continue;
             }
-            let (mut inside, mut outside) = (false, false);
-            for k in model.by_household[h].clone() {
-                if !excluded.get(k) && !self.pinned_unit[model.pairs[k].unit.index()] {
-                    if model.pairs[k].building == b {
-                        inside = true;
-                    } else {
-                        outside = true;
-                    }
-                }
-            }
-            if inside && outside {
-                let mut take = excluded.clone();
-                let mut leave = excluded.clone();
-                for k in model.by_household[h].clone() {
-                    if model.pairs[k].building == b {
-                        leave.set(k);
-                    } else {
-                        take.set(k);
-                    }
-                }
+            let set = Set::Building(b);
+            if self.sides(excluded, h, set) == (true, true) {
                 let mut forced = Bits::new(model.by_household.len());
                 for &f in forced_rows {
                     forced.set(f);
                 }
-                let a = self.node(bound, take, forced.clone(), &m);
-                let b = self.node(bound, leave, forced, &m);
-                return Evaluated::Branch(Box::new([a, b]));
+                return self.split(
+                    bound,
+                    excluded.clone(),
+                    (h, set),
+                    [forced.clone(), forced],
+                    &m,
+                );
             }
         }
         Evaluated::Stuck(bound)
+    }
+}
+
+/// The reduced costs of a node: its excluded pairs never taken, its forced
+/// households' pairs `shift` cheaper. Never touches a pin's pair (a node
+/// excludes and forces only households of the assignment's rows), so the
+/// pins' reduced costs in [`Multipliers::lagrangian_bound`] stay the
+/// multipliers' own.
+fn restrict(
+    model: &Model,
+    reduced: &mut [f64],
+    excluded: &Bits,
+    forced_rows: &[usize],
+    shift: f64,
+) {
+    for j in excluded.ones() {
+        debug_assert!(model.fixed[model.pairs[j].household.index()].is_none());
+        reduced[j] = f64::INFINITY;
+    }
+    for &h in forced_rows {
+        debug_assert!(model.fixed[h].is_none());
+        for j in model.by_household[h].clone() {
+            reduced[j] -= shift;
+        }
     }
 }

@@ -9,8 +9,7 @@
 //! reduced cost, dwelling not pinned), at most one per row and per dwelling.
 //! Deterministic: ties by pair index.
 
-use std::cmp::Ordering;
-
+use super::{by_reduced, tolerance};
 use crate::milp::Model;
 use crate::solve::assignment::{self, Sparse};
 
@@ -27,6 +26,28 @@ pub(super) struct Answer {
     /// pair j costs at least `bound` + its slack (see [`Search`]).
     pub(super) prices: Vec<f64>,
     pub(super) row_dual: Vec<f64>,
+}
+
+impl Answer {
+    /// The relaxation's plan: the pins, and each row's pair; `rows` are the
+    /// households the subproblem was solved for, in its order.
+    pub(super) fn plan(&self, model: &Model, rows: &[usize]) -> Vec<Option<usize>> {
+        let mut plan = model.fixed.clone();
+        for (row, j) in self.choice.iter().enumerate() {
+            plan[rows[row]] = *j;
+        }
+        plan
+    }
+}
+
+/// The dwellings of the pins: closed to the assignment (their households
+/// are fixed outside it).
+pub(super) fn pinned_units(model: &Model) -> Vec<bool> {
+    let mut pinned = vec![false; model.unit_count];
+    for j in model.fixed.iter().flatten() {
+        pinned[model.pairs[*j].unit.index()] = true;
+    }
+    pinned
 }
 
 /// The assignment subproblem — households (rows) to free dwellings by
@@ -87,9 +108,7 @@ impl Core {
         reduced: &[f64],
     ) -> Answer {
         let open = |j: usize| reduced[j] < 0.0 && !used[model.pairs[j].unit.index()];
-        let by_cost = |a: &usize, b: &usize| -> Ordering {
-            reduced[*a].total_cmp(&reduced[*b]).then(a.cmp(b))
-        };
+        let by_cost = by_reduced(reduced);
         let mut round = 0;
         loop {
             round += 1;
@@ -103,7 +122,7 @@ impl Core {
                 self.row
                     .extend(model.by_household[h].clone().filter(|&j| open(j)));
                 if self.row.len() > self.k {
-                    self.row.select_nth_unstable_by(self.k - 1, by_cost);
+                    self.row.select_nth_unstable_by(self.k - 1, &by_cost);
                     self.row.truncate(self.k);
                 }
                 for &j in &self.row {
@@ -145,12 +164,12 @@ impl Core {
                     .fold(0.0_f64, f64::min);
                 bound += full;
                 row_dual.push(full);
-                let tolerance = 1e-9 * core_dual.abs().max(1.0);
-                if full < core_dual - tolerance {
+                let margin = tolerance(core_dual);
+                if full < core_dual - margin {
                     missed = true;
                     self.row.clear();
                     self.row
-                        .extend(range.filter(|&j| open(j) && price(j) < core_dual - tolerance));
+                        .extend(range.filter(|&j| open(j) && price(j) < core_dual - margin));
                     if self.row.len() > self.k {
                         self.row.select_nth_unstable_by(self.k - 1, |a, b| {
                             price(*a).total_cmp(&price(*b)).then(a.cmp(b))

@@ -53,19 +53,22 @@ impl Usage {
         let p = &model.pairs[j];
         !self.dwelling[p.unit.index()]
             && self.building[p.building] < model.building_cap
-            && p.district.is_none_or(|d| {
-                let cap = model.district_cap[d.index()];
-                cap == u32::MAX || self.persons[d.index()] + p.persons <= cap
-            })
+            && p.district
+                .is_none_or(|d| !over_cap(model, d.index(), self.persons[d.index()] + p.persons))
     }
 
     /// Objective change of adding pair j.
     pub(super) fn gain(&self, model: &Model, j: usize) -> f64 {
         let p = &model.pairs[j];
         let spread = p.district.map_or(0.0, |d| {
-            let now = self.persons[d.index()];
-            model.spread_penalty(d, now + p.persons) - model.spread_penalty(d, now)
+            model.spread_marginal(d, self.persons[d.index()], p.persons)
         });
         p.cost + spread
     }
+}
+
+/// Whether `persons` placed in district `d` break its cap (`u32::MAX`: no cap).
+pub(super) fn over_cap(model: &Model, d: usize, persons: u32) -> bool {
+    let cap = model.district_cap[d];
+    cap != u32::MAX && persons > cap
 }
