@@ -29,3 +29,20 @@ impl Bits {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_get_and_ones_across_words() {
+        let mut b = Bits::new(130);
+        for i in [129, 0, 64, 63, 64] {
+            b.set(i);
+        }
+        assert!(b.get(0) && b.get(63) && b.get(64) && b.get(129));
+        assert!(!b.get(1) && !b.get(65) && !b.get(128));
+        assert_eq!(b.ones().collect::<Vec<_>>(), vec![0, 63, 64, 129]);
+        assert_eq!(Bits::new(0).ones().count(), 0);
+    }
+}

@@ -23,6 +23,8 @@
 //! incumbent, branching on a household's district or building.
 
 mod bits;
+#[cfg(test)]
+mod fixtures;
 mod multipliers;
 mod node;
 mod repair;
@@ -318,4 +320,72 @@ fn past(deadline: Option<Instant>) -> bool {
 /// Pairs in order of their reduced cost, ties by index (deterministic).
 fn by_reduced(reduced: &[f64]) -> impl Fn(&usize, &usize) -> Ordering + '_ {
     |&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures;
+    use super::*;
+
+    #[test]
+    #[allow(clippy::float_cmp)] // exact: small integers and halves
+    fn the_gap_is_relative_to_the_objective_and_never_negative() {
+        assert_eq!(relative_gap(200.0, 150.0), 0.25);
+        assert_eq!(relative_gap(-200.0, -250.0), 0.25);
+        assert_eq!(relative_gap(0.5, 0.0), 0.5);
+        assert_eq!(relative_gap(100.0, 101.0), 0.0);
+    }
+
+    #[test]
+    fn the_incumbent_changes_only_for_a_better_plan() {
+        let mut incumbent = Incumbent {
+            value: 10.0,
+            plan: vec![None],
+        };
+        assert!(!incumbent.offer(10.0 - 1e-10, &[Some(1)]));
+        assert!(!incumbent.offer(11.0, &[Some(2)]));
+        assert_eq!(incumbent.plan, vec![None]);
+        assert!(incumbent.offer(9.0, &[Some(3)]));
+        assert_eq!(
+            (incumbent.value, incumbent.plan.clone()),
+            (9.0, vec![Some(3)])
+        );
+    }
+
+    #[test]
+    fn pairs_go_by_reduced_cost_ties_by_index() {
+        let reduced = [3.0, -1.0, 3.0, -2.0];
+        let mut order = vec![2, 0, 3, 1];
+        order.sort_by(by_reduced(&reduced));
+        assert_eq!(order, vec![3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn solve_returns_the_optimum_with_its_proof() {
+        for seed in 1..=15 {
+            let mut model = fixtures::random_model(seed);
+            if seed % 5 == 0 {
+                model.fixed[0] = Some(model.by_household[0].start);
+            }
+            let Some((optimum, _)) = fixtures::optimum(&model, &|_| true) else {
+                continue;
+            };
+            let start = model.fixed.clone();
+            let mut steps = 0;
+            let solution = solve(&model, 2, &start, &Budget::default(), &mut |p| {
+                assert!(p.bound <= optimum + 1e-6 && p.objective >= optimum - 1e-6);
+                steps += 1;
+            });
+            assert!(fixtures::lawful(&model, &solution.chosen), "seed {seed}");
+            let v = fixtures::value(&model, &solution.chosen);
+            assert!((v - solution.objective).abs() < 1e-9, "seed {seed}");
+            assert!((v - optimum).abs() < 1e-6, "seed {seed}: {v} vs {optimum}");
+            assert!(solution.bound <= optimum + 1e-6, "seed {seed}");
+            assert!(
+                relative_gap(solution.objective, solution.bound) <= 1e-9,
+                "seed {seed}"
+            );
+            assert_eq!(solution.iterations, steps);
+        }
+    }
 }

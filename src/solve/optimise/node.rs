@@ -87,3 +87,45 @@ impl Set {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, P};
+    use super::super::multipliers::Levels;
+    use super::*;
+
+    #[test]
+    fn the_heap_gives_the_least_bound_first_ties_by_creation() {
+        let model = fixtures::model(&[4], &[[1.0, 2.0, 3.0]], 1, 0, &[]);
+        let levels = Levels::new(&model, 1, false);
+        let m = Multipliers::zero(&model, 1, &levels);
+        let node = |bound, id| Node {
+            bound,
+            id,
+            excluded: Bits::new(0),
+            forced: Bits::new(0),
+            multipliers: m.clone(),
+        };
+        let mut heap = std::collections::BinaryHeap::new();
+        for (bound, id) in [(3.0, 1), (1.0, 2), (2.0, 3), (1.0, 4), (-5.0, 5)] {
+            heap.push(node(bound, id));
+        }
+        let order: Vec<usize> = std::iter::from_fn(|| heap.pop().map(|n| n.id)).collect();
+        assert_eq!(order, vec![5, 2, 4, 3, 1]);
+    }
+
+    #[test]
+    fn a_set_holds_the_pairs_of_its_district_or_building() {
+        let pairs: [P; 3] = [
+            (0, 0, -1.0, 1, Some(0), 0),
+            (0, 1, -1.0, 1, Some(1), 0),
+            (0, 2, -1.0, 1, None, 1),
+        ];
+        let model = fixtures::model(&[9, 9], &[[1.0, 2.0, 3.0]; 2], 1, 1, &pairs);
+        let holds = |set: Set| (0..3).filter(|&j| set.holds(&model, j)).collect::<Vec<_>>();
+        assert_eq!(holds(Set::District(0)), vec![0]);
+        assert_eq!(holds(Set::Building(0)), vec![0, 1]);
+        assert_eq!(holds(Set::around(&model.pairs[1])), vec![1]);
+        assert_eq!(holds(Set::around(&model.pairs[2])), vec![2]);
+    }
+}

@@ -201,3 +201,112 @@ impl Core {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures;
+    use super::*;
+
+    /// Reduced costs that differ from the costs, some positive.
+    fn some_reduced(model: &Model, seed: u64) -> Vec<f64> {
+        model
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(j, p)| p.cost + ((seed * 131 + j as u64 * 97) % 700) as f64)
+            .collect()
+    }
+
+    /// What the answer's choice costs, after checking that it is an
+    /// assignment of open pairs: each row one of its own pairs or none, no
+    /// dwelling twice, no pinned dwelling, no pair of positive reduced cost.
+    fn checked_total(
+        model: &Model,
+        rows: &[usize],
+        used: &[bool],
+        reduced: &[f64],
+        a: &Answer,
+    ) -> f64 {
+        let mut taken = vec![false; model.unit_count];
+        let mut total = 0.0;
+        for (row, j) in a.choice.iter().enumerate() {
+            let Some(j) = *j else { continue };
+            assert!(model.by_household[rows[row]].contains(&j));
+            let u = model.pairs[j].unit.index();
+            assert!(!taken[u] && !used[u] && reduced[j] < 0.0);
+            taken[u] = true;
+            total += reduced[j];
+        }
+        total
+    }
+
+    #[test]
+    fn the_answer_is_the_cheapest_assignment_over_all_pairs() {
+        for seed in 1..=10 {
+            let mut model = fixtures::random_model(seed);
+            if seed % 2 == 0 {
+                model.fixed[1] = Some(model.by_household[1].start);
+            }
+            let rows: Vec<usize> = (0..model.by_household.len())
+                .filter(|&h| model.fixed[h].is_none())
+                .collect();
+            let used = pinned_units(&model);
+            let reduced = some_reduced(&model, seed);
+            let open = |j: usize| !used[model.pairs[j].unit.index()];
+            let cheapest = fixtures::cheapest_assignment(&model, &reduced, &open);
+            // A core of one pair per row: pricing must find the rest.
+            let mut core = Core::new(&model, 1, 50);
+            let a = core.solve(&model, &rows, &used, &reduced);
+            assert!((a.bound - cheapest).abs() < 1e-9, "seed {seed}");
+            let total = checked_total(&model, &rows, &used, &reduced, &a);
+            assert!((total - cheapest).abs() < 1e-9, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn after_one_round_the_bound_is_still_below_and_the_duals_feasible() {
+        for seed in 1..=10 {
+            let model = fixtures::random_model(seed);
+            let rows: Vec<usize> = (0..model.by_household.len()).collect();
+            let used = vec![false; model.unit_count];
+            let reduced = some_reduced(&model, seed + 100);
+            let cheapest = fixtures::cheapest_assignment(&model, &reduced, &|_| true);
+            let mut core = Core::new(&model, 1, 1);
+            let a = core.solve(&model, &rows, &used, &reduced);
+            assert!(a.bound <= cheapest + 1e-9, "seed {seed}");
+            assert!(a.prices.iter().all(|&p| p <= 0.0));
+            // Every open pair's dual slack is ≥ 0 (what reduced-cost fixing relies on).
+            for (i, &h) in rows.iter().enumerate() {
+                assert!(a.row_dual[i] <= 0.0);
+                for j in model.by_household[h].clone().filter(|&j| reduced[j] < 0.0) {
+                    let slack = reduced[j] - a.prices[model.pairs[j].unit.index()] - a.row_dual[i];
+                    assert!(slack >= -1e-9, "seed {seed}, pair {j}: slack {slack}");
+                }
+            }
+            let sum: f64 = a.prices.iter().chain(&a.row_dual).sum();
+            assert!((sum - a.bound).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn the_plan_holds_the_pins_and_each_rows_pair() {
+        let mut model = fixtures::random_model(3);
+        model.fixed[0] = Some(model.by_household[0].start);
+        let rows = [2, 4];
+        let a = Answer {
+            choice: vec![None, Some(model.by_household[4].start)],
+            bound: 0.0,
+            prices: Vec::new(),
+            row_dual: Vec::new(),
+        };
+        let plan = a.plan(&model, &rows);
+        let mut expected = vec![None; model.by_household.len()];
+        expected[0] = model.fixed[0];
+        expected[4] = Some(model.by_household[4].start);
+        assert_eq!(plan, expected);
+        let pinned = pinned_units(&model);
+        let pin_unit = model.pairs[model.by_household[0].start].unit.index();
+        assert!(pinned[pin_unit]);
+        assert_eq!(pinned.iter().filter(|&&p| p).count(), 1);
+    }
+}

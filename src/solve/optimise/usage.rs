@@ -72,3 +72,46 @@ pub(super) fn over_cap(model: &Model, d: usize, persons: u32) -> bool {
     let cap = model.district_cap[d];
     cap != u32::MAX && persons > cap
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, P};
+    use super::*;
+
+    #[test]
+    #[allow(clippy::float_cmp)] // exact: small integers and halves
+    fn fits_checks_the_dwelling_the_building_and_the_district() {
+        // District 0 of cap 4 persons, spread from 1 person; buildings of 1.
+        let pairs: [P; 5] = [
+            (0, 0, -500.0, 3, Some(0), 0),
+            (1, 0, -400.0, 1, Some(0), 0),
+            (1, 1, -400.0, 1, Some(0), 1),
+            (2, 2, -300.0, 2, Some(0), 2),
+            (2, 3, -300.0, 2, None, 1),
+        ];
+        let model = fixtures::model(&[4], &[[1.0, 2.0, 3.0]], 1, 3, &pairs);
+        let mut usage = Usage::of(&model, 1, &[Some(0), None, None]);
+        assert!(!usage.fits(&model, 1), "dwelling taken");
+        assert!(usage.fits(&model, 2));
+        assert!(!usage.fits(&model, 3), "3 + 2 persons over the cap of 4");
+        assert!(usage.fits(&model, 4));
+        // 3 persons now: one more costs 50 + 100 + 200 beyond levels 1, 2, 3.
+        assert_eq!(usage.gain(&model, 2), -400.0 + 350.0);
+        assert_eq!(usage.gain(&model, 4), -300.0);
+        usage.add(&model, 2);
+        assert!(!usage.fits(&model, 4), "building 1 full");
+        assert_eq!((usage.persons[0], usage.building[1]), (4, 1));
+        usage.remove(&model, 2);
+        assert!(usage.fits(&model, 4));
+        assert_eq!((usage.persons[0], usage.building[1]), (3, 0));
+        usage.remove(&model, 0);
+        assert!(usage.fits(&model, 1) && usage.fits(&model, 3));
+        assert!(!over_cap(&model, 0, 4) && over_cap(&model, 0, 5));
+    }
+
+    #[test]
+    fn an_uncapped_district_is_never_over() {
+        let model = fixtures::model(&[u32::MAX], &[[1.0, 2.0, 3.0]], 1, 0, &[]);
+        assert!(!over_cap(&model, 0, u32::MAX - 1));
+    }
+}
