@@ -483,3 +483,185 @@ fn restrict(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures;
+    use super::super::repair::pairs_by_cost;
+    use super::*;
+
+    /// The empty plan (pins only) as the incumbent.
+    fn empty(model: &Model) -> Incumbent {
+        Incumbent {
+            value: fixtures::value(model, &model.fixed),
+            plan: model.fixed.clone(),
+        }
+    }
+
+    /// A household with at least two pairs, its first pair, and another
+    /// household's first pair.
+    fn restriction(model: &Model) -> Option<(usize, usize, usize)> {
+        let h = (0..model.by_household.len()).find(|&h| model.by_household[h].len() >= 2)?;
+        let other =
+            (0..model.by_household.len()).find(|&g| g != h && !model.by_household[g].is_empty())?;
+        Some((
+            h,
+            model.by_household[h].start,
+            model.by_household[other].start,
+        ))
+    }
+
+    #[test]
+    fn a_node_bound_is_at_most_the_best_plan_of_its_subtree() {
+        let mut checked = 0;
+        for seed in 1..=12 {
+            let model = fixtures::random_model(seed);
+            let Some((h, first, other)) = restriction(&model) else {
+                continue;
+            };
+            // The subtree: h housed but not in its first pair, `other` unused.
+            let in_subtree = |c: &[Option<usize>]| {
+                c[h].is_some() && !c.contains(&Some(first)) && !c.contains(&Some(other))
+            };
+            let Some((best, _)) = fixtures::optimum(&model, &in_subtree) else {
+                continue;
+            };
+            let mut excluded = Bits::new(model.pairs.len());
+            excluded.set(first);
+            excluded.set(other);
+            let mut forced = Bits::new(model.by_household.len());
+            forced.set(h);
+            for split in [false, true] {
+                let levels = Levels::new(&model, 2, split);
+                let by_cost = pairs_by_cost(&model);
+                // The incumbent sets the shift M: the bound holds for any.
+                for upper in [empty(&model).value, 0.0, -1e6] {
+                    let incumbent = Incumbent {
+                        value: upper,
+                        plan: model.fixed.clone(),
+                    };
+                    let budget = Budget::default();
+                    let mut search =
+                        Search::new(&model, 2, &levels, &by_cost, incumbent, 100, &budget);
+                    let mut m = Multipliers::zero(&model, 2, &levels);
+                    let mut reduced = vec![0.0; model.pairs.len()];
+                    for step in 0..15 {
+                        let (bound, answer) = search.bound(&m, &excluded, &[h], &mut reduced);
+                        assert!(
+                            bound <= best + 1e-6,
+                            "seed {seed}, step {step}: node bound {bound} above {best}"
+                        );
+                        let choice = answer.plan(&model, &search.rows);
+                        m.step(
+                            &model,
+                            &levels,
+                            &choice,
+                            polyak_target(1.0, best + 100.0, bound),
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 30, "{checked} nodes checked");
+    }
+
+    #[test]
+    fn evaluating_a_node_never_loses_a_plan_better_than_the_incumbent() {
+        let mut kept = 0;
+        for seed in 1..=60 {
+            let model = fixtures::random_model(seed);
+            let Some((h, first, other)) = restriction(&model) else {
+                continue;
+            };
+            let in_subtree = |c: &[Option<usize>]| {
+                c[h].is_some() && !c.contains(&Some(first)) && !c.contains(&Some(other))
+            };
+            let levels = Levels::new(&model, 2, true);
+            let by_cost = pairs_by_cost(&model);
+            let budget = Budget::default();
+            let mut search = Search::new(&model, 2, &levels, &by_cost, empty(&model), 100, &budget);
+            let mut excluded = Bits::new(model.pairs.len());
+            excluded.set(first);
+            excluded.set(other);
+            let mut forced = Bits::new(model.by_household.len());
+            forced.set(h);
+            let m = Multipliers::zero(&model, 2, &levels);
+            let node = search.node(f64::NEG_INFINITY, excluded, forced, &m);
+            let evaluated = search.evaluate(node);
+            // The incumbent may have improved: it is lawful and its value true.
+            assert!(fixtures::lawful(&model, &search.incumbent.plan));
+            let v = fixtures::value(&model, &search.incumbent.plan);
+            assert!((v - search.incumbent.value).abs() < 1e-9);
+            // The plans of the node better than the incumbent: each must be
+            // in a child (none of its pairs excluded there, every household
+            // forced there housed), above none of the bounds.
+            let prune_at = search.prune_at();
+            let mut better = Vec::new();
+            fixtures::every_choice(&model, &mut |c| {
+                if fixtures::lawful(&model, c)
+                    && in_subtree(c)
+                    && fixtures::value(&model, c) < prune_at
+                {
+                    better.push(c.to_vec());
+                }
+            });
+            let holds = |node: &Node, c: &[Option<usize>]| {
+                c.iter().flatten().all(|&j| !node.excluded.get(j))
+                    && node.forced.ones().all(|g| c[g].is_some())
+            };
+            kept += usize::from(!better.is_empty());
+            match evaluated {
+                Evaluated::Pruned => assert!(better.is_empty(), "seed {seed}"),
+                Evaluated::Stuck(bound) => {
+                    for c in &better {
+                        assert!(bound <= fixtures::value(&model, c) + 1e-6, "seed {seed}");
+                    }
+                }
+                Evaluated::Branch(children) => {
+                    for c in &better {
+                        let v = fixtures::value(&model, c);
+                        assert!(
+                            children
+                                .iter()
+                                .any(|child| holds(child, c) && child.bound <= v + 1e-6),
+                            "seed {seed}: plan {c:?} lost"
+                        );
+                    }
+                }
+            }
+        }
+        // Not vacuous: some nodes hold plans better than the incumbent.
+        assert!(kept >= 5, "{kept} nodes with better plans");
+    }
+
+    #[test]
+    fn the_search_finds_the_optimum_by_enumeration_and_proves_it() {
+        for seed in 1..=25 {
+            let mut model = fixtures::random_model(seed);
+            if seed % 4 == 0 {
+                model.fixed[2] = Some(model.by_household[2].start);
+            }
+            let Some((optimum, _)) = fixtures::optimum(&model, &|_| true) else {
+                continue;
+            };
+            let levels = Levels::new(&model, 2, true);
+            let by_cost = pairs_by_cost(&model);
+            let budget = Budget::default();
+            let mut search =
+                Search::new(&model, 2, &levels, &by_cost, empty(&model), 10_000, &budget);
+            let m = Multipliers::zero(&model, 2, &levels);
+            search.run(f64::NEG_INFINITY, &m);
+            let found = &search.incumbent;
+            assert!(fixtures::lawful(&model, &found.plan), "seed {seed}");
+            assert!(
+                (found.value - optimum).abs() < 1e-6,
+                "seed {seed}: {} vs the optimum {optimum}",
+                found.value
+            );
+            assert!((fixtures::value(&model, &found.plan) - optimum).abs() < 1e-6);
+            assert!(search.lower <= optimum + 1e-6, "seed {seed}");
+            assert!(search.lower >= optimum - 1e-6, "seed {seed}: gap left open");
+        }
+    }
+}
