@@ -30,6 +30,7 @@ mod scenarios;
 mod shortlist;
 mod simulate;
 mod spread;
+mod summary_json;
 mod validate;
 
 use std::collections::HashMap;
