@@ -104,11 +104,14 @@ impl Occupancy {
             return Err(Reason::Taken);
         }
         if let Some(d) = home.district
-            && self.persons[d.index()].saturating_add(persons) > self.capacity[d.index()]
+            && !within_share(
+                self.persons[d.index()].saturating_add(persons),
+                self.capacity[d.index()],
+            )
         {
             return Err(Reason::DistrictCap);
         }
-        if self.households[home.building] >= self.building_cap {
+        if !room_in_building(self.households[home.building], self.building_cap) {
             return Err(Reason::BuildingCap);
         }
         Ok(())
@@ -155,6 +158,50 @@ impl Occupancy {
     pub fn households_in(&self, building: usize) -> u32 {
         self.households[building]
     }
+
+    /// Which dwellings are taken, by unit index.
+    #[must_use]
+    pub fn taken(&self) -> &[bool] {
+        &self.taken
+    }
+
+    /// Persons placed per district.
+    #[must_use]
+    pub fn persons(&self) -> &[u32] {
+        &self.persons
+    }
+
+    /// Newcomer households per building.
+    #[must_use]
+    pub fn households(&self) -> &[u32] {
+        &self.households
+    }
+
+    /// Whether a district's cap is broken (a relaxed plan may break it).
+    #[must_use]
+    pub fn district_over(&self, d: DistrictId) -> bool {
+        !within_share(self.persons[d.index()], self.capacity[d.index()])
+    }
+
+    /// Whether a building has more households than its cap.
+    #[must_use]
+    pub fn building_over(&self, building: usize) -> bool {
+        self.households[building] > self.building_cap
+    }
+}
+
+/// The district cap: `persons` newcomers placed in a district that may
+/// receive `capacity` ([`district_capacity`]; `u32::MAX`: no cap).
+#[must_use]
+pub fn within_share(persons: u32, capacity: u32) -> bool {
+    persons <= capacity
+}
+
+/// The building cap: room for one more household in a building that has
+/// `households` of at most `cap`.
+#[must_use]
+pub fn room_in_building(households: u32, cap: u32) -> bool {
+    households < cap
 }
 
 /// Each district's [`district_capacity`] under the scenario's share.

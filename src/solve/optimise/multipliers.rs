@@ -162,11 +162,11 @@ impl Multipliers {
     ) -> bool {
         let usage = Usage::of(model, self.lambda.len(), choice);
         let g_building: Vec<f64> = usage
-            .building
+            .building()
             .iter()
             .map(|&n| f64::from(n) - f64::from(model.building_cap))
             .collect();
-        let persons: Vec<f64> = usage.persons.iter().map(|&p| f64::from(p)).collect();
+        let persons: Vec<f64> = usage.persons().iter().map(|&p| f64::from(p)).collect();
         let g_district: Vec<f64> = persons
             .iter()
             .zip(&model.district_cap)

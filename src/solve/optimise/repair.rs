@@ -12,6 +12,7 @@
 use super::by_reduced;
 use super::usage::{Usage, over_cap};
 use crate::milp::Model;
+use crate::rules::occupancy::room_in_building;
 
 /// Makes a choice lawful: keeps pins, drops the pairs that break a district
 /// or building cap (the least valuable first), then refills greedily in order
@@ -110,8 +111,11 @@ pub(super) fn improve(
                     break;
                 }
                 // `Usage::fits` and `Usage::gain` on the compact arrays.
-                if usage.dwelling[by_cost.unit[k] as usize]
-                    || usage.building[by_cost.building[k] as usize] >= model.building_cap
+                if usage.dwelling()[by_cost.unit[k] as usize]
+                    || !room_in_building(
+                        usage.building()[by_cost.building[k] as usize],
+                        model.building_cap,
+                    )
                 {
                     continue;
                 }
@@ -119,7 +123,7 @@ pub(super) fn improve(
                 let spread = if d == u32::MAX {
                     0.0
                 } else {
-                    let now = usage.persons[d as usize];
+                    let now = usage.persons()[d as usize];
                     if over_cap(model, d as usize, now + persons) {
                         continue;
                     }

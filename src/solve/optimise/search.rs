@@ -328,14 +328,14 @@ impl<'a> Search<'a> {
             let Some(j) = choice[h] else { continue };
             let p = &model.pairs[j];
             if let Some(d) = p.district
-                && over_cap(model, d.index(), usage.persons[d.index()])
+                && over_cap(model, d.index(), usage.persons()[d.index()])
             {
                 let set = Set::District(d.index());
                 if useful(h, set) {
                     consider(&mut pick, h, set, (3, p.persons));
                 }
             }
-            if usage.building[p.building] > model.building_cap {
+            if usage.building_over(p.building) {
                 let set = Set::Building(p.building);
                 if useful(h, set) {
                     consider(&mut pick, h, set, (2, p.persons));
@@ -392,7 +392,7 @@ impl<'a> Search<'a> {
         multipliers: &Multipliers,
     ) -> Evaluated {
         let model = self.model;
-        let persons = Usage::of(model, self.districts, choice).persons;
+        let persons = Usage::of(model, self.districts, choice).persons().to_vec();
         if persons
             .iter()
             .enumerate()
@@ -438,7 +438,7 @@ impl<'a> Search<'a> {
         for &h in &self.rows {
             let Some(j) = exact[h] else { continue };
             let b = model.pairs[j].building;
-            if usage.building[b] <= model.building_cap {
+            if !usage.building_over(b) {
                 continue;
             }
             let set = Set::Building(b);

@@ -9,68 +9,84 @@
 //! the pairs added and not removed; it never decides anything itself.
 
 use crate::milp::Model;
+use crate::rules::occupancy::{Home, Occupancy, within_share};
 
-/// What is used while building a lawful choice.
-pub(super) struct Usage {
-    pub(super) dwelling: Vec<bool>,
-    pub(super) building: Vec<u32>,
-    pub(super) persons: Vec<u32>,
-}
+/// What is used while building a lawful choice: the shared
+/// [`Occupancy`] over the model's pairs (buildings by the model's numbers).
+pub(super) struct Usage(Occupancy);
 
 impl Usage {
     pub(super) fn of(model: &Model, districts: usize, chosen: &[Option<usize>]) -> Self {
-        let mut u = Usage {
-            dwelling: vec![false; model.unit_count],
-            building: vec![0; model.buildings.len()],
-            persons: vec![0; districts],
-        };
+        debug_assert_eq!(districts, model.district_cap.len());
+        let mut u = Usage(Occupancy::new(
+            model.unit_count,
+            model.district_cap.clone(),
+            model.buildings.len(),
+            model.building_cap,
+        ));
         for j in chosen.iter().flatten() {
             u.add(model, *j);
         }
         u
     }
 
-    pub(super) fn add(&mut self, model: &Model, j: usize) {
+    fn home(model: &Model, j: usize) -> Home {
         let p = &model.pairs[j];
-        self.dwelling[p.unit.index()] = true;
-        self.building[p.building] += 1;
-        if let Some(d) = p.district {
-            self.persons[d.index()] += p.persons;
+        Home {
+            unit: p.unit,
+            district: p.district,
+            building: p.building,
         }
     }
 
+    pub(super) fn add(&mut self, model: &Model, j: usize) {
+        self.0.add(Self::home(model, j), model.pairs[j].persons);
+    }
+
     pub(super) fn remove(&mut self, model: &Model, j: usize) {
-        let p = &model.pairs[j];
-        self.dwelling[p.unit.index()] = false;
-        self.building[p.building] -= 1;
-        if let Some(d) = p.district {
-            self.persons[d.index()] -= p.persons;
-        }
+        self.0.remove(Self::home(model, j), model.pairs[j].persons);
     }
 
     /// Whether pair j fits next to what is used.
     pub(super) fn fits(&self, model: &Model, j: usize) -> bool {
-        let p = &model.pairs[j];
-        !self.dwelling[p.unit.index()]
-            && self.building[p.building] < model.building_cap
-            && p.district
-                .is_none_or(|d| !over_cap(model, d.index(), self.persons[d.index()] + p.persons))
+        self.0
+            .fits(Self::home(model, j), model.pairs[j].persons)
+            .is_ok()
     }
 
     /// Objective change of adding pair j.
     pub(super) fn gain(&self, model: &Model, j: usize) -> f64 {
         let p = &model.pairs[j];
         let spread = p.district.map_or(0.0, |d| {
-            model.spread_marginal(d, self.persons[d.index()], p.persons)
+            model.spread_marginal(d, self.0.persons_in(d), p.persons)
         });
         p.cost + spread
+    }
+
+    /// Which dwellings are taken, by unit index.
+    pub(super) fn dwelling(&self) -> &[bool] {
+        self.0.taken()
+    }
+
+    /// Newcomer households per building (the model's numbers).
+    pub(super) fn building(&self) -> &[u32] {
+        self.0.households()
+    }
+
+    /// Persons per district.
+    pub(super) fn persons(&self) -> &[u32] {
+        self.0.persons()
+    }
+
+    /// Whether a building has more households than its cap.
+    pub(super) fn building_over(&self, b: usize) -> bool {
+        self.0.building_over(b)
     }
 }
 
 /// Whether `persons` placed in district `d` break its cap (`u32::MAX`: no cap).
 pub(super) fn over_cap(model: &Model, d: usize, persons: u32) -> bool {
-    let cap = model.district_cap[d];
-    cap != u32::MAX && persons > cap
+    !within_share(persons, model.district_cap[d])
 }
 
 #[cfg(test)]
@@ -100,10 +116,10 @@ mod tests {
         assert_eq!(usage.gain(&model, 4), -300.0);
         usage.add(&model, 2);
         assert!(!usage.fits(&model, 4), "building 1 full");
-        assert_eq!((usage.persons[0], usage.building[1]), (4, 1));
+        assert_eq!((usage.persons()[0], usage.building()[1]), (4, 1));
         usage.remove(&model, 2);
         assert!(usage.fits(&model, 4));
-        assert_eq!((usage.persons[0], usage.building[1]), (3, 0));
+        assert_eq!((usage.persons()[0], usage.building()[1]), (3, 0));
         usage.remove(&model, 0);
         assert!(usage.fits(&model, 1) && usage.fits(&model, 3));
         assert!(!over_cap(&model, 0, 4) && over_cap(&model, 0, 5));
