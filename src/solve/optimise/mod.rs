@@ -21,12 +21,22 @@
 //! best-first branch and bound ([`Search`]) then proves optimality:
 //! multipliers re-optimised at each node, reduced-cost fixing against the
 //! incumbent, branching on a household's district or building.
+//!
+//! This file is the driver: [`solve`] runs the steps, repairs each step's
+//! answer beside the next one (`rayon::join`, one step behind, so the run
+//! is deterministic), then the search; `multipliers` prices, `subproblem`
+//! solves the assignment, `repair` makes plans lawful, `usage` counts
+//! what a plan uses of the caps, `search` is the branch and bound.
+//!
+//! Invariants: the plan returned is lawful (the start's improvement or an
+//! `Incumbent`, which only a lawful plan better by more than 1e-9
+//! replaces); the bound returned is a valid lower bound, at most the
+//! objective; the clock is read only through `Budget::deadline`, so without
+//! one the answer depends on nothing but the model, the start and the budget.
 
-mod bits;
 #[cfg(test)]
 mod fixtures;
 mod multipliers;
-mod node;
 mod repair;
 mod search;
 mod subproblem;

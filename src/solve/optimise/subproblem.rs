@@ -23,7 +23,7 @@ pub(super) struct Answer {
     /// The dual prices behind `bound`: per dwelling (`p_u ≤ 0`) and per row
     /// (`min(0, min_j (r_j − p_u(j)))` over the row's open pairs). Every open
     /// pair's dual slack `r_j − p_u − row` is ≥ 0, and any assignment using
-    /// pair j costs at least `bound` + its slack (see [`Search`]).
+    /// pair j costs at least `bound` + its slack (see [`super::search::Search`]).
     pub(super) prices: Vec<f64>,
     pub(super) row_dual: Vec<f64>,
 }

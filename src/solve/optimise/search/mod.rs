@@ -13,10 +13,15 @@
 
 use std::time::Instant;
 
-use super::bits::Bits;
+mod bits;
+mod node;
+mod terminal;
+
+use bits::Bits;
+use node::{Best, Evaluated, Node, Set};
+
 use super::multipliers::{Levels, Multipliers, Shift, polyak_target};
-use super::node::{Best, Evaluated, Node, Set};
-use super::repair::{ByCost, lawful_plan, objective_of};
+use super::repair::{ByCost, lawful_plan};
 use super::subproblem::{Answer, Core, pinned_units};
 use super::usage::{Usage, over_cap};
 use super::{Budget, Incumbent, by_reduced, past, tolerance};
@@ -374,90 +379,6 @@ impl<'a> Search<'a> {
             &multipliers,
         )
     }
-
-    /// A node with nothing left to branch on on the districts: every
-    /// household of its plans is forced into one district or has no pair
-    /// left, so the persons per district are the same in all of them. The
-    /// spread penalty is then a constant, and the multipliers that price it
-    /// exactly are known: λ = 0, μ_k = w_k where the persons exceed level k's
-    /// threshold, else 0. One assignment under them (keeping β) bounds the
-    /// node; if its plan keeps the building caps, it is the node's optimum.
-    /// If it breaks one, the node branches on that building.
-    fn terminal(
-        &mut self,
-        bound: f64,
-        excluded: &Bits,
-        forced_rows: &[usize],
-        choice: &[Option<usize>],
-        multipliers: &Multipliers,
-    ) -> Evaluated {
-        let model = self.model;
-        let persons = Usage::of(model, self.districts, choice).persons().to_vec();
-        if persons
-            .iter()
-            .enumerate()
-            .any(|(d, &p)| over_cap(model, d, p))
-        {
-            // Every plan of the node breaks a district cap.
-            return Evaluated::Pruned;
-        }
-        let mut m = multipliers.clone();
-        m.lambda.iter_mut().for_each(|l| *l = 0.0);
-        for (x, l) in m.mu.iter_mut().zip(&self.levels.levels) {
-            *x = if f64::from(persons[l.district.index()]) > l.threshold {
-                l.weight
-            } else {
-                0.0
-            };
-        }
-        let mut reduced = std::mem::take(&mut self.reduced);
-        let (value, answer) = self.bound(&m, excluded, forced_rows, &mut reduced);
-        self.reduced = reduced;
-        let bound = bound.max(value);
-        let exact = answer.plan(model, &self.rows);
-        let mut usage = Usage::of(model, self.districts, &model.fixed);
-        let mut lawful = true;
-        for (h, j) in exact.iter().enumerate() {
-            let Some(j) = *j else { continue };
-            if model.fixed[h].is_some() {
-                continue;
-            }
-            if !usage.fits(model, j) {
-                lawful = false;
-            }
-            usage.add(model, j);
-        }
-        if lawful {
-            let v = objective_of(model, self.districts, &exact);
-            self.incumbent.offer(v, &exact);
-        }
-        if bound >= self.prune_at() {
-            return Evaluated::Pruned;
-        }
-        // A building over its cap: split a household of it on the building.
-        for &h in &self.rows {
-            let Some(j) = exact[h] else { continue };
-            let b = model.pairs[j].building;
-            if !usage.building_over(b) {
-                continue;
-            }
-            let set = Set::Building(b);
-            if self.sides(excluded, h, set) == (true, true) {
-                let mut forced = Bits::new(model.by_household.len());
-                for &f in forced_rows {
-                    forced.set(f);
-                }
-                return self.split(
-                    bound,
-                    excluded.clone(),
-                    (h, set),
-                    [forced.clone(), forced],
-                    &m,
-                );
-            }
-        }
-        Evaluated::Stuck(bound)
-    }
 }
 
 /// The reduced costs of a node: its excluded pairs never taken, its forced
@@ -486,9 +407,9 @@ fn restrict(
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures;
-    use super::super::repair::pairs_by_cost;
     use super::*;
+    use crate::solve::optimise::fixtures;
+    use crate::solve::optimise::repair::pairs_by_cost;
 
     /// The empty plan (pins only) as the incumbent.
     fn empty(model: &Model) -> Incumbent {

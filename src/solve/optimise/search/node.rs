@@ -1,4 +1,4 @@
-//! The nodes of the branch and bound ([`super::search`]): a [`Node`] is a
+//! The nodes of the branch and bound ([`super`]): a [`Node`] is a
 //! set of plans (some pairs excluded, some households forced to take one of
 //! their other pairs) with a bound valid for all of them, ordered for a
 //! best-first min-heap; a [`Set`] is the pairs of a household a branch splits
@@ -10,9 +10,9 @@
 use std::cmp::Ordering;
 
 use super::bits::Bits;
-use super::multipliers::Multipliers;
-use super::subproblem::Answer;
 use crate::milp::{Model, Pair};
+use crate::solve::optimise::multipliers::Multipliers;
+use crate::solve::optimise::subproblem::Answer;
 
 /// A subtree of the search: the plans that use none of the `excluded`
 /// pairs and give every `forced` household one of its other pairs. Its
@@ -90,9 +90,9 @@ impl Set {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{self, P};
-    use super::super::multipliers::Levels;
     use super::*;
+    use crate::solve::optimise::fixtures::{self, P};
+    use crate::solve::optimise::multipliers::Levels;
 
     #[test]
     fn the_heap_gives_the_least_bound_first_ties_by_creation() {
