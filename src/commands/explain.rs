@@ -35,13 +35,13 @@ use crate::evaluate::DAYS_PER_MONTH;
 use crate::findings::closest;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::milp::{self, Model};
-use crate::model::{Composition, Day, Household, Inputs, PinOrigin, Tenure};
+use crate::model::{Composition, Day, Household, HouseholdType, Inputs, PinOrigin, Tenure};
 use crate::output::{
     self,
     plan_csv::{self, PlanRow},
 };
 use crate::scenario::{Benefits, HousingBenefit, MinDisposable, Scenario};
-use crate::solve::{self, Strategy, TemporaryStay};
+use crate::solve::{self, Status, Strategy, TemporaryStay};
 use crate::travel::TravelTimes;
 
 /// Why a household cannot be explained. Every case is exit code 1.
@@ -106,7 +106,7 @@ pub struct Context {
 pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError> {
     let summary = output::summary::read(dir).map_err(|e| ExplainError::NotAPlan(e.to_string()))?;
     let run = &summary.run;
-    let strategy = Strategy::parse(&run.strategy).unwrap_or(Strategy::Optimise);
+    let strategy = run.strategy.unwrap_or(Strategy::Optimise);
     let rows =
         plan_csv::read(&dir.join("plan.csv")).map_err(|e| ExplainError::NotAPlan(e.to_string()))?;
     let scenario_path =
@@ -481,7 +481,7 @@ pub struct WhatWouldChange {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
     pub household: String,
-    pub household_type: &'static str,
+    pub household_type: HouseholdType,
     pub adults: u32,
     pub children: u32,
     /// Date and members of a reunion (familiesammenføring), if any.
@@ -493,8 +493,8 @@ pub struct Report {
     pub needs_step_free: bool,
     /// The household's language school; `None`: the nearest one.
     pub language_school: Option<String>,
-    pub strategy: &'static str,
-    pub status: String,
+    pub strategy: Strategy,
+    pub status: Status,
     pub home: Option<Home>,
     pub temporary: Option<Stay>,
     pub pin: Option<PinInfo>,
@@ -1205,7 +1205,7 @@ fn report(ctx: &Context, h: &Household) -> Report {
     });
     Report {
         household: h.name.clone(),
-        household_type: h.initial().household_type().as_str(),
+        household_type: h.initial().household_type(),
         adults: h.adults,
         children: h.children,
         reunion,
@@ -1214,8 +1214,8 @@ fn report(ctx: &Context, h: &Household) -> Report {
         start: scenario.start,
         needs_step_free: h.needs_accessible,
         language_school: h.language_school.map(|s| ctx.inputs.place(s).label.clone()),
-        strategy: ctx.strategy.as_str(),
-        status: row.status.clone(),
+        strategy: ctx.strategy,
+        status: row.status,
         home,
         temporary,
         pin,
@@ -1500,7 +1500,7 @@ pub fn render_text(r: &Report) -> String {
     let mut head = format!(
         "Household {}: {}, {}",
         r.household,
-        r.household_type,
+        r.household_type.as_str(),
         members(r.adults, r.children)
     );
     if let Some(ReunionInfo {
@@ -1544,7 +1544,7 @@ pub fn render_text(r: &Report) -> String {
     );
     out.push('\n');
 
-    let mut plan = format!("Plan (strategy {}): ", r.strategy);
+    let mut plan = format!("Plan (strategy {}): ", r.strategy.as_str());
     if let Some(home) = &r.home {
         let _ = write!(
             plan,

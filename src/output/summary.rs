@@ -86,6 +86,24 @@ mod tests {
         }
     }
 
+    /// `simulate`'s rolling plan: strategy `rolling`, and a run record that
+    /// no `plan` command wrote (its strategy `""`).
+    #[test]
+    fn the_rolling_plan_reads_back_too() {
+        let rolling = Summary {
+            strategy: crate::evaluate::MadeBy::Rolling,
+            ..Summary::default()
+        };
+        let written = to_json(&rolling).unwrap();
+        assert!(written.contains("\"strategy\": \"rolling\""));
+        assert!(
+            written.contains("\"run\": {\n    \"scenario_file\": \"\",\n    \"strategy\": \"\",")
+        );
+        let read: Summary = serde_json::from_str(&written).unwrap();
+        assert_eq!(read, rolling);
+        assert_eq!(read.run.strategy, None);
+    }
+
     #[test]
     fn errors_name_the_file() {
         let dir = Path::new("/nonexistent/plan");
