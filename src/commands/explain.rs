@@ -117,8 +117,8 @@ pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError
             scenario_path.display()
         )));
     }
-    let scenario = crate::scenario::load(&scenario_path)
-        .map_err(|e| ExplainError::Inputs(format!("error: {e}")))?;
+    let scenario =
+        crate::scenario::load(&scenario_path).map_err(|e| ExplainError::Inputs(e.to_string()))?;
     let (mut inputs, findings) = crate::load::load(&scenario);
     let errors: Vec<String> = findings
         .iter()
@@ -126,11 +126,13 @@ pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError
         .map(ToString::to_string)
         .collect();
     if !errors.is_empty() {
+        // Each finding names its level (`error: …`), as `plan` prints them;
+        // the count comes first, where the caller's `error: ` goes.
         return Err(ExplainError::Inputs(format!(
-            "{}\n{} error(s) in the inputs of {}; nothing to explain",
-            errors.join("\n"),
+            "{} error(s) in the inputs of {}; nothing to explain\n{}",
             errors.len(),
-            scenario_path.display()
+            scenario_path.display(),
+            errors.join("\n")
         )));
     }
     let options = crate::pipeline::Options {
@@ -143,7 +145,7 @@ pub fn load(dir: &Path, scenario: Option<&Path>) -> Result<Context, ExplainError
     };
     crate::pipeline::decide(&mut inputs, &scenario, &options).map_err(|e| {
         ExplainError::Inputs(format!(
-            "error: the decisions recorded in {} cannot be applied again: {e}",
+            "the decisions recorded in {} cannot be applied again: {e}",
             dir.join("summary.json").display()
         ))
     })?;
