@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use clap::{Parser, Subcommand, ValueEnum as _};
 
 use boligplan::load::{self, Severity};
 use boligplan::output::export;
@@ -32,8 +33,8 @@ enum Command {
         #[arg(long)]
         quiet: bool,
         /// How to choose homes: optimise (default), greedy, or fcfs (today's waiting list).
-        #[arg(long, default_value = "optimise", value_parser = ["optimise", "greedy", "fcfs"])]
-        strategy: String,
+        #[arg(long, value_enum, default_value_t = Strategy::Optimise)]
+        strategy: Strategy,
         /// Stop optimising after this many seconds, with the best plan found so far.
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
@@ -110,8 +111,13 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         vacancy_notice_days: i64,
         /// How each week's plan is made.
-        #[arg(long, default_value = "optimise", value_parser = ["optimise", "greedy"])]
-        strategy: String,
+        #[arg(
+            long,
+            default_value = "optimise",
+            value_parser = PossibleValuesParser::new(["optimise", "greedy"])
+                .map(|s| Strategy::from_str(&s, false).expect("a strategy")),
+        )]
+        strategy: Strategy,
         /// Subgradient steps of the engine per plan (default: the engine's own).
         #[arg(long)]
         max_iterations: Option<usize>,
@@ -203,7 +209,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let options = pipeline::Options {
-                strategy: Strategy::parse(&strategy).expect("clap checked the value"),
+                strategy,
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
                 acceptable_gap: gap / 100.0,
                 pins,
@@ -246,7 +252,7 @@ fn main() -> ExitCode {
                 step_days: step,
                 household_notice_days,
                 vacancy_notice_days,
-                strategy: Strategy::parse(&strategy).expect("clap checked the value"),
+                strategy,
                 max_iterations,
                 sampled_futures,
                 keep_proposals,

@@ -101,7 +101,7 @@ pub struct Report {
     pub step_days: i64,
     pub household_notice_days: i64,
     pub vacancy_notice_days: i64,
-    pub weekly_strategy: &'static str,
+    pub weekly_strategy: Strategy,
     pub sampled_futures: bool,
     pub steps: usize,
     pub rolling: Figures,
@@ -221,7 +221,7 @@ pub fn simulate(
         step_days: step,
         household_notice_days: settings.household_notice_days,
         vacancy_notice_days: settings.vacancy_notice_days,
-        weekly_strategy: settings.strategy.as_str(),
+        weekly_strategy: settings.strategy,
         sampled_futures: settings.sampled_futures,
         steps,
         rolling_of_hindsight: percentages(&rolling, &hindsight),
@@ -462,7 +462,7 @@ pub fn render(r: &Report) -> String {
         r.scenario,
         r.step_days,
         r.steps,
-        r.weekly_strategy,
+        r.weekly_strategy.as_str(),
         r.household_notice_days,
         r.vacancy_notice_days
     );

@@ -22,7 +22,7 @@ pub use crate::economy::DAYS_PER_MONTH;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct HouseholdRow {
     pub household_id: String,
-    pub status: &'static str,
+    pub status: Status,
     pub temp_unit: Option<String>,
     pub temp_from: Option<NaiveDate>,
     pub temp_to: Option<NaiveDate>,
@@ -39,7 +39,7 @@ pub struct HouseholdRow {
     pub work_travel_minutes: Option<f64>,
     pub reason: Option<String>,
     pub reason_code: Option<&'static str>,
-    pub household_type: &'static str,
+    pub household_type: HouseholdType,
     /// What became of the household's pin: `followed`, `not followed` (the
     /// reason says why) or `forced (rules): reason`; empty without a pin.
     pub pin: Option<String>,
@@ -288,7 +288,10 @@ fn in_name_order<S: Serializer>(
 pub struct Run {
     /// The scenario file, as an absolute path.
     pub scenario_file: String,
-    pub strategy: String,
+    /// `None` (written `""`) for the rolling plan of `simulate`, which no
+    /// single `plan` command made.
+    #[serde(with = "blank_if_none")]
+    pub strategy: Option<Strategy>,
     pub time_limit_s: Option<f64>,
     /// `--gap`, in percent.
     pub gap_percent: f64,
@@ -296,6 +299,36 @@ pub struct Run {
     pub pins: Vec<String>,
     pub force: Option<String>,
     pub previous: Option<String>,
+}
+
+/// `run.strategy`: a strategy's name, or `""` for none.
+mod blank_if_none {
+    use serde::de::IntoDeserializer as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::solve::Strategy;
+
+    // The signature serde's `with` calls.
+    #[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
+    pub fn serialize<S: Serializer>(
+        strategy: &Option<Strategy>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match strategy {
+            Some(s) => s.serialize(serializer),
+            None => serializer.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Strategy>, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        if name.is_empty() {
+            return Ok(None);
+        }
+        Strategy::deserialize(name.into_deserializer()).map(Some)
+    }
 }
 
 /// The plan's objective and, from the optimising engine, its proven bound.
@@ -324,7 +357,7 @@ pub fn rows(
             let status = p.status();
             let mut row = HouseholdRow {
                 household_id: h.name.clone(),
-                status: status.as_str(),
+                status,
                 temp_unit: None,
                 temp_from: None,
                 temp_to: None,
@@ -340,7 +373,7 @@ pub fn rows(
                 work_travel_minutes: None,
                 reason: p.explanation.as_ref().map(|e| e.words.clone()),
                 reason_code: p.explanation.as_ref().map(|e| e.reason.code()),
-                household_type: h.initial().household_type().as_str(),
+                household_type: h.initial().household_type(),
                 pin: None,
                 previous: None,
                 position: None,
@@ -424,7 +457,7 @@ pub fn summarise(
         let c = by_status.entry(status).or_default();
         c.households += 1;
         c.persons += persons;
-        let t = by_type.entry(h.initial().household_type()).or_default();
+        let t = by_type.entry(row.household_type).or_default();
         t.households += 1;
         t.persons += persons;
         t.temporary_person_days += row.temporary_person_days;
@@ -526,10 +559,10 @@ pub fn summarise(
             }
         })
         .collect();
-    let permanent_rows = || rows.iter().filter(|r| r.status == "permanent");
+    let permanent_rows = || rows.iter().filter(|r| r.status == Status::Permanent);
     let families_waiting = rows
         .iter()
-        .filter(|r| r.household_type == "family" && r.status != "permanent")
+        .filter(|r| r.household_type == HouseholdType::Family && r.status != Status::Permanent)
         .count();
     let travel_list: Vec<f64> = rows.iter().filter_map(|r| r.travel_minutes).collect();
     let work_list: Vec<f64> = rows.iter().filter_map(|r| r.work_travel_minutes).collect();

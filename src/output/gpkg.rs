@@ -542,7 +542,7 @@ impl Writer<'_> {
                 geom: gp_point(x, y),
                 values: vec![
                     text(&row.household_id),
-                    text(row.status),
+                    text(row.status.as_str()),
                     opt_text(row.temp_unit.as_deref()),
                     date(row.temp_from),
                     date(row.temp_to),
@@ -552,7 +552,7 @@ impl Writer<'_> {
                     Value::Integer(i64::from(row.persons)),
                     opt_text(rent_band(row.rent)),
                     row.travel_minutes.map_or(Value::Null, Value::Real),
-                    text(row.household_type),
+                    text(row.household_type.as_str()),
                 ],
             });
         }

@@ -19,7 +19,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::evaluate::HouseholdRow;
+use crate::model::HouseholdType;
 use crate::output::export::CsvDialect;
+use crate::solve::Status;
 
 /// Why `plan.csv` could not be read. Every message names the file, and a
 /// bad cell its line and column.
@@ -103,6 +105,33 @@ impl CellValue for NaiveDate {
     const REQUIRED: bool = true;
 }
 
+/// A name of the enum's (its serde name, as the writer writes it).
+fn name_of<T: serde::de::DeserializeOwned>(cell: Option<&str>) -> Result<T, String> {
+    use serde::de::IntoDeserializer as _;
+    let result: Result<T, serde::de::value::Error> =
+        T::deserialize(cell.unwrap_or_default().into_deserializer());
+    result.map_err(|e| {
+        // "unknown variant `x`, expected one of `a`, `b`": what was expected.
+        let e = e.to_string();
+        e.find("one of")
+            .map_or(e.clone(), |i| e[i..].replace('`', ""))
+    })
+}
+
+impl CellValue for Status {
+    fn from_cell(cell: Option<&str>) -> Result<Self, String> {
+        name_of(cell)
+    }
+    const REQUIRED: bool = true;
+}
+
+impl CellValue for HouseholdType {
+    fn from_cell(cell: Option<&str>) -> Result<Self, String> {
+        name_of(cell)
+    }
+    const REQUIRED: bool = true;
+}
+
 impl<T: CellValue> CellValue for Option<T> {
     fn from_cell(cell: Option<&str>) -> Result<Self, String> {
         match cell {
@@ -142,8 +171,7 @@ macro_rules! plan_columns {
 
 plan_columns! {
     household_id: String,
-    /// `permanent`, `temporary_only` or `unplaced`.
-    status: String,
+    status: Status,
     temp_unit: Option<String>,
     temp_from: Option<NaiveDate>,
     /// The day the household moves on (exclusive).
@@ -164,8 +192,7 @@ plan_columns! {
     work_travel_minutes: Option<f64>,
     reason: Option<String>,
     reason_code: Option<String>,
-    /// `family`, `couple` or `single`.
-    household_type: String,
+    household_type: HouseholdType,
     /// What became of the household's pin (see [`HouseholdRow::pin`]).
     pin: Option<String>,
     /// Re-planning: `kept`, `changed from DWELLING: why` or `new`.
@@ -179,7 +206,7 @@ impl From<&HouseholdRow> for PlanRow {
     fn from(r: &HouseholdRow) -> Self {
         Self {
             household_id: r.household_id.clone(),
-            status: r.status.to_string(),
+            status: r.status,
             temp_unit: r.temp_unit.clone(),
             temp_from: r.temp_from,
             temp_to: r.temp_to,
@@ -195,7 +222,7 @@ impl From<&HouseholdRow> for PlanRow {
             work_travel_minutes: r.work_travel_minutes,
             reason: r.reason.clone(),
             reason_code: r.reason_code.map(str::to_string),
-            household_type: r.household_type.to_string(),
+            household_type: r.household_type,
             pin: r.pin.clone(),
             previous: r.previous.clone(),
         }
@@ -314,7 +341,7 @@ H2,permanent,,,,P07,2026-02-01,D02,1,6553,645,4300,2898,52.0,12.3,,,single,follo
     fn row(household_id: &str) -> HouseholdRow {
         HouseholdRow {
             household_id: household_id.into(),
-            status: "permanent",
+            status: Status::Permanent,
             temp_unit: Some("T1".into()),
             temp_from: NaiveDate::from_ymd_opt(2026, 1, 1),
             temp_to: NaiveDate::from_ymd_opt(2026, 2, 1),
@@ -330,7 +357,7 @@ H2,permanent,,,,P07,2026-02-01,D02,1,6553,645,4300,2898,52.0,12.3,,,single,follo
             work_travel_minutes: Some(7.5),
             reason: Some("a reason; with, punctuation".into()),
             reason_code: Some("size"),
-            household_type: "family",
+            household_type: HouseholdType::Family,
             pin: None,
             previous: Some("kept".into()),
             position: None,
@@ -411,6 +438,12 @@ H2,permanent,,,,P07,2026-02-01,D02,1,6553,645,4300,2898,52.0,12.3,,,single,follo
         assert_eq!(
             err.to_string(),
             "out/plan.csv, line 2, column travel_minutes: found \"many\", expected a number"
+        );
+        let bad = STANDARD.replace(",permanent,", ",housed,");
+        let err = parse(bad.as_bytes(), path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "out/plan.csv, line 3, column status: found \"housed\", expected one of permanent, temporary_only, unplaced"
         );
         let err = read(Path::new("/nonexistent/plan.csv")).unwrap_err();
         assert!(

@@ -240,7 +240,7 @@ pub fn plan(
             .unwrap_or_else(|_| scenario.path.clone())
             .display()
             .to_string(),
-        strategy: options.strategy.as_str().to_string(),
+        strategy: Some(options.strategy),
         time_limit_s: options.time_limit.map(|t| t.as_secs_f64()),
         gap_percent: evaluate::round6(100.0 * options.acceptable_gap),
         pins: options.pins.clone(),

@@ -215,7 +215,8 @@ fn day_index(d: Day) -> usize {
     usize::try_from(d).expect("days inside the horizon are not negative")
 }
 
-/// Which strategy chose the permanent homes.
+/// Which strategy chose the permanent homes (`--strategy`; `summary.json`'s
+/// `run.strategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
@@ -227,18 +228,19 @@ pub enum Strategy {
     Fcfs,
 }
 
-impl Strategy {
-    /// Parses `optimise`, `greedy` or `fcfs`.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "optimise" | "optimize" => Some(Self::Optimise),
-            "greedy" => Some(Self::Greedy),
-            "fcfs" => Some(Self::Fcfs),
-            _ => None,
-        }
+/// `--strategy`'s values, by hand rather than derived: the derive would
+/// make the variants' docs a help text per value and change `plan --help`.
+impl clap::ValueEnum for Strategy {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Self::Optimise, Self::Greedy, Self::Fcfs]
     }
 
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+impl Strategy {
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {

@@ -449,6 +449,25 @@ fn explain_refuses_what_is_not_a_plan_or_no_longer_matches_its_inputs() {
     let o = with(&out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
+    // A scenario that does not load: its error is printed once, with one
+    // `error: ` in front.
+    let bad = tmp.path().join("bad.toml");
+    fs::write(&bad, "start = \"2026-01-01\"\n").unwrap();
+    let o = bin()
+        .arg("explain")
+        .arg(&out)
+        .arg("H001")
+        .arg("--scenario")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("error: ") && !err.contains("error: error:"),
+        "{err}"
+    );
+
     // The households file changes: a household of the plan is gone.
     let households = b.join("data").join("demo").join("households.csv");
     let text = fs::read_to_string(&households).unwrap();

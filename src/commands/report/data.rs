@@ -11,8 +11,10 @@ use serde_json::Value;
 
 use crate::crs::{Crs, Transformer};
 use crate::evaluate::Summary;
+use crate::model::HouseholdType;
 use crate::output::plan_csv::{self, PlanCsvError, PlanRow};
 use crate::output::summary::{self, SummaryError};
+use crate::solve::Status;
 
 /// Why a plan directory could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,7 @@ pub struct District {
 pub struct Placement {
     pub x: f64,
     pub y: f64,
-    pub status: String,
+    pub status: Status,
 }
 
 /// One row of `plan.csv`, without its amounts except the disposable amount
@@ -65,8 +67,8 @@ pub struct Placement {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Household {
     pub id: String,
-    pub status: String,
-    pub household_type: String,
+    pub status: Status,
+    pub household_type: HouseholdType,
     pub persons: u32,
     pub temp_unit: Option<String>,
     pub temp_from: Option<NaiveDate>,
@@ -170,11 +172,13 @@ pub fn parse_geojson(text: &str) -> Result<(Vec<District>, Vec<Placement>), Stri
                     ));
                 }
                 let (x, y) = project(&coords, n)?;
-                placements.push(Placement {
-                    x,
-                    y,
-                    status: text("status").unwrap_or_default(),
-                });
+                let status = props.get("status").cloned().unwrap_or(Value::Null);
+                let status = serde_json::from_value(status.clone()).map_err(|_| {
+                    format!(
+                        "feature {n}: found the status {status}, expected permanent, temporary_only or unplaced"
+                    )
+                })?;
+                placements.push(Placement { x, y, status });
             }
             Some("district") => {
                 let polygons: Vec<&Value> = match (gtype, coords.as_array()) {

@@ -4,6 +4,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::model::HouseholdType;
+use crate::solve::Status;
+
 /// The language of the report's labels and number formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -242,23 +245,21 @@ texts! {
 
 /// Words for a household type of plan.csv.
 #[must_use]
-pub fn household_type(code: &str, lang: Lang) -> String {
-    match code {
-        "family" => T::Family.get(lang).into(),
-        "couple" => T::Couple.get(lang).into(),
-        "single" => T::Single.get(lang).into(),
-        other => other.into(),
+pub fn household_type(t: HouseholdType, lang: Lang) -> &'static str {
+    match t {
+        HouseholdType::Family => T::Family.get(lang),
+        HouseholdType::Couple => T::Couple.get(lang),
+        HouseholdType::Single => T::Single.get(lang),
     }
 }
 
 /// Words for a status of plan.csv.
 #[must_use]
-pub fn status(code: &str, lang: Lang) -> String {
-    match code {
-        "permanent" => T::StatusPermanent.get(lang).into(),
-        "temporary_only" => T::StatusTemporary.get(lang).into(),
-        "unplaced" => T::StatusUnplaced.get(lang).into(),
-        other => other.into(),
+pub fn status(status: Status, lang: Lang) -> &'static str {
+    match status {
+        Status::Permanent => T::StatusPermanent.get(lang),
+        Status::TemporaryOnly => T::StatusTemporary.get(lang),
+        Status::Unplaced => T::StatusUnplaced.get(lang),
     }
 }
 

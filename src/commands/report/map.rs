@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use super::data::{District, Placement};
 use super::html::esc;
 use super::i18n::{self, Lang, T};
+use crate::solve::Status;
 
 /// Flags that forbid every unit in a district (the law's default
 /// `rules.forbidden_flags`; plan outputs do not record the scenario's rules).
@@ -259,15 +260,15 @@ pub fn map_svg(
     }
     s.push_str("</g>");
     // Placements: one point per address and status, larger for more households.
-    let mut at: BTreeMap<(i64, i64, &str), usize> = BTreeMap::new();
+    let mut at: BTreeMap<(i64, i64, Status), usize> = BTreeMap::new();
     for p in placements {
-        *at.entry((p.x.round() as i64, p.y.round() as i64, p.status.as_str()))
+        *at.entry((p.x.round() as i64, p.y.round() as i64, p.status))
             .or_default() += 1;
     }
     s.push_str("<g class=\"placements\" stroke=\"#fff\" stroke-width=\"1\">");
     for ((x, y, status), n) in at {
         let (px, py) = frame.px(x as f64, y as f64);
-        let colour = if status == "permanent" {
+        let colour = if status == Status::Permanent {
             PERMANENT_COLOUR
         } else {
             TEMPORARY_COLOUR
@@ -276,7 +277,7 @@ pub fn map_svg(
         let _ = write!(
             s,
             "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"{r:.1}\" fill=\"{colour}\"><title>{}: {n}</title></circle>",
-            esc(&i18n::status(status, lang))
+            esc(i18n::status(status, lang))
         );
     }
     s.push_str("</g>");

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::compare::{Cell, Direction, best_of};
 use crate::evaluate::Summary;
+use crate::solve::Status;
 use data::PlanData;
 use html::esc;
 use i18n::{Lang, T};
@@ -571,7 +572,7 @@ fn distributions(plans: &[PlanData], lang: Lang, out: &mut String) -> Result<(),
             .collect()
     };
     let disposable = series(&|h| {
-        if h.status == "permanent" {
+        if h.status == Status::Permanent {
             h.disposable
         } else {
             None
@@ -612,7 +613,7 @@ fn waiting(plans: &[PlanData], lang: Lang, out: &mut String) {
         let rows: Vec<&data::Household> = p
             .households
             .iter()
-            .filter(|h| h.status != "permanent")
+            .filter(|h| h.status != Status::Permanent)
             .collect();
         if rows.is_empty() {
             let _ = write!(out, "<p>{}</p></section>", esc(T::NobodyWaits.get(lang)));
@@ -642,9 +643,9 @@ fn waiting(plans: &[PlanData], lang: Lang, out: &mut String) {
                 out,
                 "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&h.id),
-                esc(&i18n::household_type(&h.household_type, lang)),
+                esc(i18n::household_type(h.household_type, lang)),
                 h.persons,
-                esc(&i18n::status(&h.status, lang)),
+                esc(i18n::status(h.status, lang)),
                 esc(h.temp_unit.as_deref().unwrap_or("–")),
                 h.temp_from
                     .map_or_else(|| "–".into(), |d| esc(&i18n::date(d, lang))),
@@ -664,7 +665,6 @@ mod tests {
     use super::*;
     use crate::evaluate::{Count, Travel, TypeFigures, stats};
     use crate::model::HouseholdType;
-    use crate::solve::Status;
 
     #[test]
     fn every_figure_of_the_report_is_a_figure_of_compare() {
