@@ -528,8 +528,9 @@ fn export_model(path: &std::path::Path, mps: &std::path::Path) -> ExitCode {
     let travel =
         boligplan::travel::TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
     let tuning = tuning_from_env();
-    let candidates = boligplan::candidates::build(&inputs, &scenario, &travel, &tuning);
-    let model = boligplan::milp::build(&inputs, &scenario, &candidates, &tuning);
+    let decisions = boligplan::model::Decisions::of_files(&inputs);
+    let candidates = boligplan::candidates::build(&inputs, &scenario, &travel, &decisions, &tuning);
+    let model = boligplan::milp::build(&inputs, &scenario, &candidates, &decisions, &tuning);
     match export::write_mps(mps, &inputs, &model) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -546,13 +547,16 @@ fn plan(
     options: &pipeline::Options,
     dialect: export::CsvDialect,
 ) -> ExitCode {
-    let Some((scenario, mut inputs)) = load_all(path, quiet) else {
+    let Some((scenario, inputs)) = load_all(path, quiet) else {
         return ExitCode::from(1);
     };
-    if let Err(e) = pipeline::decide(&mut inputs, &scenario, options) {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
-    }
+    let decisions = match pipeline::decide(&inputs, &scenario, options) {
+        Ok(decisions) => decisions,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
@@ -585,7 +589,7 @@ fn plan(
             100.0 * boligplan::solve::optimise::relative_gap(p.objective, p.bound)
         ));
     };
-    let result = pipeline::plan(&inputs, &scenario, options, &mut progress);
+    let result = pipeline::plan(&inputs, &decisions, &scenario, options, &mut progress);
     bar.finish_and_clear();
     let outcome = match result {
         Ok(o) => o,

@@ -83,11 +83,9 @@ pub struct Household {
     pub needs_accessible: bool,
     pub language_school: Option<PlaceId>,
     pub work_place: Option<PlaceId>,
+    /// `locked_unit` of the households file (the officer's decisions,
+    /// this one included, reach the stages as [`Decisions`]).
     pub locked_unit: Option<UnitId>,
-    /// A partial pin (`--pin H=district:D`): a permanent home in this district.
-    pub locked_district: Option<DistrictId>,
-    /// Where the pin (`locked_unit` or `locked_district`) comes from.
-    pub pin_origin: PinOrigin,
 }
 
 /// Who pinned a household, which decides what happens when the pin breaks a rule.
@@ -275,13 +273,53 @@ pub struct Inputs {
     pub places: Vec<Place>,
     /// The transport network, when the scenario names one.
     pub network: Option<crate::network::Network>,
-    /// The officer's decisions from the command line (`--force`, `--previous`).
-    pub decisions: Decisions,
 }
 
-/// What the officer decided outside the input files.
+/// What a pin asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinTarget {
+    /// This unit (a dwelling, or a temporary site).
+    Unit(UnitId),
+    /// A permanent home in this district (`--pin H=district:D`); the planner
+    /// picks the dwelling.
+    District(DistrictId),
+}
+
+/// A pin of one household, and who set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pin {
+    pub target: PinTarget,
+    pub origin: PinOrigin,
+}
+
+impl Pin {
+    /// The pinned unit, for a pin to a unit.
+    #[must_use]
+    pub fn unit(self) -> Option<UnitId> {
+        match self.target {
+            PinTarget::Unit(u) => Some(u),
+            PinTarget::District(_) => None,
+        }
+    }
+
+    /// The district, for a partial pin.
+    #[must_use]
+    pub fn district(self) -> Option<DistrictId> {
+        match self.target {
+            PinTarget::District(d) => Some(d),
+            PinTarget::Unit(_) => None,
+        }
+    }
+}
+
+/// What the officer decided: the pins (from the households file, the
+/// command line, or moved in according to `--previous`), `--force` and the
+/// earlier plan. Passed to the stages beside the inputs; the inputs are
+/// never changed by a decision.
 #[derive(Debug, Clone, Default)]
 pub struct Decisions {
+    /// Each household's pin, by household index (empty: no pins at all).
+    pub pins: Vec<Option<Pin>>,
     /// `--force REASON`: pins that break a rule about the household and its
     /// own home (size, affordability, forbidden district, accessibility,
     /// travel) are honoured anyway, with this reason recorded.
@@ -308,6 +346,40 @@ pub struct Proposal {
     pub unit: Option<UnitId>,
     pub unit_name: String,
     pub from: Day,
+}
+
+impl Decisions {
+    /// The pins of the households file (`locked_unit`), nothing else.
+    #[must_use]
+    pub fn of_files(inputs: &Inputs) -> Self {
+        Self {
+            pins: inputs
+                .households
+                .iter()
+                .map(|h| {
+                    h.locked_unit.map(|u| Pin {
+                        target: PinTarget::Unit(u),
+                        origin: PinOrigin::File,
+                    })
+                })
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    /// The household's pin.
+    #[must_use]
+    pub fn pin(&self, h: HouseholdId) -> Option<Pin> {
+        self.pins.get(h.index()).copied().flatten()
+    }
+
+    /// The household's earlier proposal when re-planning (`--previous`).
+    #[must_use]
+    pub fn proposal(&self, h: HouseholdId) -> Option<&Proposal> {
+        self.previous
+            .as_ref()
+            .and_then(|p| p.proposals[h.index()].as_ref())
+    }
 }
 
 impl Inputs {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::ids::{DistrictId, HouseholdId, PlaceId, UnitId};
-use crate::model::{Day, Household, Inputs, Tenure, Unit};
+use crate::model::{Day, Decisions, Household, Inputs, Pin, PinTarget, Tenure, Unit};
 use crate::rules::{self, Layer, PERMANENT, Subject, TEMPORARY, cost};
 pub use crate::rules::{PermanentOption, Reason, TemporaryOption};
 use crate::scenario::Scenario;
@@ -91,6 +91,7 @@ pub fn build(
     inputs: &Inputs,
     scenario: &Scenario,
     travel: &TravelTimes,
+    decisions: &Decisions,
     tuning: &Tuning,
 ) -> Candidates {
     let max = scenario.rules.max_travel_min;
@@ -203,9 +204,7 @@ pub fn build(
                 .iter()
                 .map(|h| {
                     household_candidates(
-                        inputs,
-                        scenario,
-                        travel,
+                        (inputs, scenario, travel, decisions),
                         Shared {
                             reach: &reach[&h.language_school],
                             verdicts: &verdicts[&Profile::of(h, horizon)],
@@ -234,7 +233,7 @@ pub fn build(
     if let Some(cover) = cover {
         cover.apply(inputs, scenario, travel, &mut households);
     }
-    refuse_conflicting_pins(inputs, scenario, &mut households);
+    refuse_conflicting_pins(inputs, scenario, decisions, &mut households);
     Candidates {
         households,
         shortlist,
@@ -280,9 +279,7 @@ struct Shared<'a> {
 }
 
 fn household_candidates(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
+    (inputs, scenario, travel, decisions): (&Inputs, &Scenario, &TravelTimes, &Decisions),
     Shared {
         reach: in_reach,
         verdicts,
@@ -292,6 +289,8 @@ fn household_candidates(
     (shortlist, cover): (Option<Shortlist>, Option<&mut Cover>),
     h: &Household,
 ) -> HouseholdCandidates {
+    let pin = decisions.pin(h.id);
+    let locked_unit = pin.and_then(Pin::unit);
     let mut out = HouseholdCandidates {
         arrival: h.arrival.max(0),
         ..HouseholdCandidates::default()
@@ -340,20 +339,20 @@ fn household_candidates(
         };
         // A partial pin keeps every lawful dwelling (of its district, below):
         // the pin is resolved to one of them, and a district is small.
-        let partial_pin = h.locked_unit.is_none() && h.locked_district.is_some();
+        let partial_pin = pin.and_then(Pin::district).is_some();
         match shortlist.filter(|_| !partial_pin) {
             None => out.permanent = lawful.map(option).collect(),
             Some(s) => {
                 // Only the shortlist's options are stored.
                 let costed: Vec<(f64, UnitId)> = lawful
                     .map(|u| {
-                        let cost = cost::pair_cost(inputs, scenario, h, &option(u));
+                        let cost = cost::pair_cost(inputs, scenario, decisions, h, &option(u));
                         (cost, u.id)
                     })
                     .collect();
                 // Slot 0: no district.
                 let slot = |u: UnitId| inputs.unit(u).district.map_or(0, |d| d.index() + 1);
-                let kept = s.select(&costed, (slot, inputs.districts.len() + 1), h.locked_unit);
+                let kept = s.select(&costed, (slot, inputs.districts.len() + 1), locked_unit);
                 out.permanent = costed
                     .iter()
                     .zip(&kept)
@@ -362,7 +361,7 @@ fn household_candidates(
                     .collect();
                 out.unlisted = crate::ids::to_u32(costed.len() - out.permanent.len());
                 if let Some(cover) = cover
-                    && h.locked_unit.is_none()
+                    && locked_unit.is_none()
                 {
                     let least = costed.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
                     for &(cost, unit) in &costed {
@@ -406,10 +405,17 @@ fn household_candidates(
     if n_temp > temp_seen {
         *out.temporary_excluded.entry(Reason::Travel).or_default() += n_temp - temp_seen;
     }
-    if let Some(pin) = h.locked_unit {
-        pin_unit(inputs, scenario, travel, h, pin, &mut out);
-    } else if let Some(d) = h.locked_district {
-        pin_district(inputs, scenario, travel, h, d, &mut out);
+    match pin.map(|p| (p.target, p.origin)) {
+        Some((PinTarget::Unit(unit), origin)) => pin_unit(
+            (inputs, scenario, travel, decisions),
+            h,
+            (unit, origin),
+            &mut out,
+        ),
+        Some((PinTarget::District(d), _)) => {
+            pin_district(inputs, scenario, travel, h, d, &mut out);
+        }
+        None => {}
     }
     out
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::ids::{DistrictId, UnitId};
-use crate::model::{Household, Inputs, PinOrigin, Tenure};
+use crate::model::{Decisions, Household, Inputs, PinOrigin, Tenure};
 use crate::rules::occupancy::{Home, Occupancy};
 use crate::rules::{self, ALL_LAYERS, Reason, Subject, TemporaryOption, cost};
 use crate::scenario::Scenario;
@@ -23,6 +23,7 @@ use super::{HouseholdCandidates, site_order};
 pub(super) fn refuse_conflicting_pins(
     inputs: &Inputs,
     scenario: &Scenario,
+    decisions: &Decisions,
     households: &mut [HouseholdCandidates],
 ) {
     let horizon = scenario.horizon_days;
@@ -45,7 +46,7 @@ pub(super) fn refuse_conflicting_pins(
                 let mut options: Vec<(f64, UnitId)> = c
                     .permanent
                     .iter()
-                    .map(|o| (cost::pair_cost(inputs, scenario, h, o), o.unit))
+                    .map(|o| (cost::pair_cost(inputs, scenario, decisions, h, o), o.unit))
                     .collect();
                 options.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 let mut refusals: BTreeMap<Reason, u32> = BTreeMap::new();
@@ -82,21 +83,19 @@ pub(super) fn refuse_conflicting_pins(
 /// The verdict on a pin to one unit; a forced pin that breaks only
 /// forceable rules becomes a candidate with those rules recorded.
 pub(super) fn pin_unit(
-    inputs: &Inputs,
-    scenario: &Scenario,
-    travel: &TravelTimes,
+    (inputs, scenario, travel, decisions): (&Inputs, &Scenario, &TravelTimes, &Decisions),
     h: &Household,
-    pin: UnitId,
+    (pin, origin): (UnitId, PinOrigin),
     out: &mut HouseholdCandidates,
 ) {
     let u = inputs.unit(pin);
-    let moved_in = h.pin_origin == PinOrigin::MovedIn;
+    let moved_in = origin == PinOrigin::MovedIn;
     let lawful = Subject::new(inputs, scenario, travel, h, out.arrival, u);
     let verdict = match rules::first_refusal(rules::rules_of(u.tenure), &ALL_LAYERS, &lawful) {
         Some((_, r)) => Err(r),
         None => Ok(()),
     };
-    let may_force = moved_in || inputs.decisions.force.is_some();
+    let may_force = moved_in || decisions.force.is_some();
     let verdict = match verdict {
         Err(_) if may_force => {
             let forced = Subject { moved_in, ..lawful };

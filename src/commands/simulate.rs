@@ -18,7 +18,7 @@ use crate::candidates::{self, Candidates};
 use crate::evaluate::{self, Quality, Summary};
 use crate::ids::{HouseholdId, UnitId, to_u32};
 use crate::milp;
-use crate::model::{Day, Inputs, PinOrigin, Tenure};
+use crate::model::{Day, Decisions, Inputs, Pin, PinOrigin, PinTarget, Tenure};
 use crate::pipeline::{self, Options, PlanError};
 use crate::scenario::Scenario;
 use crate::solve::{self, Order, Strategy};
@@ -156,9 +156,9 @@ pub fn simulate(
         .enumerate()
     {
         progress(k, steps);
-        let (mut sub, index) = known_at(inputs, scenario, settings, &committed, t);
+        let (sub, mut decisions, index) = known_at(inputs, scenario, settings, &committed, t);
         if settings.keep_proposals {
-            sub.decisions.previous = Some(crate::model::PreviousPlan {
+            decisions.previous = Some(crate::model::PreviousPlan {
                 dir: String::new(),
                 proposals: index
                     .iter()
@@ -179,7 +179,7 @@ pub fn simulate(
         if sub.households.is_empty() {
             continue;
         }
-        let outcome = pipeline::plan(&sub, scenario, &options, &mut |_| {})?;
+        let outcome = pipeline::plan(&sub, &decisions, scenario, &options, &mut |_| {})?;
         for (p, &full) in outcome.plan.placements.iter().zip(&index) {
             if full != SAMPLED {
                 proposed[full] = p.permanent.map(|home| Commitment {
@@ -203,9 +203,17 @@ pub fn simulate(
 
     let (rolling, rows, summary, dropped, constant) =
         score_rolling(inputs, scenario, &committed, &settings.tuning)?;
-    let hindsight = pipeline::plan(inputs, scenario, &Options::default(), &mut |_| {})?;
+    let decisions = Decisions::of_files(inputs);
+    let hindsight = pipeline::plan(
+        inputs,
+        &decisions,
+        scenario,
+        &Options::default(),
+        &mut |_| {},
+    )?;
     let fcfs = pipeline::plan(
         inputs,
+        &decisions,
         scenario,
         &Options {
             strategy: Strategy::Fcfs,
@@ -247,9 +255,8 @@ fn known_at(
     settings: &Settings,
     committed: &[Option<Commitment>],
     t: Day,
-) -> (Inputs, Vec<usize>) {
+) -> (Inputs, Decisions, Vec<usize>) {
     let mut sub = inputs.clone();
-    sub.decisions = crate::model::Decisions::default();
     let horizon_unknown = Day::MAX / 4;
     let mut occupied = vec![false; inputs.units.len()];
     for c in committed.iter().flatten() {
@@ -273,9 +280,6 @@ fn known_at(
             // Living there since `from`: in this step's plan the household
             // arrives straight into its home.
             h.arrival = c.from;
-            h.locked_unit = Some(c.unit);
-            h.locked_district = None;
-            h.pin_origin = PinOrigin::MovedIn;
         } else if h.arrival <= t + settings.household_notice_days {
             h.arrival = h.arrival.max(t);
         } else {
@@ -289,7 +293,17 @@ fn known_at(
         sample_futures(inputs, scenario, settings, t, &mut households, &mut index);
     }
     sub.households = households;
-    (sub, index)
+    // The households file's pins, and the homes moved into as facts.
+    let mut decisions = Decisions::of_files(&sub);
+    for (pin, &full) in decisions.pins.iter_mut().zip(&index) {
+        if let Some(c) = committed.get(full).copied().flatten() {
+            *pin = Some(Pin {
+                target: PinTarget::Unit(c.unit),
+                origin: PinOrigin::MovedIn,
+            });
+        }
+    }
+    (sub, decisions, index)
 }
 
 /// Adds the households not known on day `t` as draws from those known,
@@ -330,8 +344,6 @@ fn sample_futures(
         }
         h.name = format!("sampled-{k}");
         h.locked_unit = None;
-        h.locked_district = None;
-        h.pin_origin = PinOrigin::File;
         h.id = HouseholdId(to_u32(households.len()));
         households.push(h);
         index.push(SAMPLED);
@@ -351,7 +363,9 @@ fn score_rolling(
     tuning: &crate::tuning::Tuning,
 ) -> Result<Scored, PlanError> {
     let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
-    let mut candidates: Candidates = candidates::build(inputs, scenario, &travel, tuning);
+    let decisions = Decisions::of_files(inputs);
+    let mut candidates: Candidates =
+        candidates::build(inputs, scenario, &travel, &decisions, tuning);
     let mut picks: Vec<Option<UnitId>> = vec![None; inputs.households.len()];
     let mut dropped = 0;
     for (i, c) in committed.iter().enumerate() {
@@ -378,7 +392,7 @@ fn score_rolling(
             _ => dropped += 1,
         }
     }
-    let model = milp::build(inputs, scenario, &candidates, tuning);
+    let model = milp::build(inputs, scenario, &candidates, &decisions, tuning);
     let plan = solve::allocate(
         inputs,
         scenario,
@@ -389,7 +403,13 @@ fn score_rolling(
     );
     // A large model may have pruned a carried-out home: the objective is
     // then taken from its candidate (the same pair cost).
-    let objective = pipeline::plan_objective(inputs, scenario, &travel, &candidates, &model, &plan);
+    let objective = pipeline::plan_objective(
+        (inputs, scenario, &decisions),
+        &travel,
+        &candidates,
+        &model,
+        &plan,
+    );
     let rows = evaluate::rows(inputs, scenario, &travel, &plan);
     pipeline::check_every_household_once(inputs, &rows)?;
     let quality = Quality {

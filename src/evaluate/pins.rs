@@ -3,7 +3,7 @@
 //! `summary.replanning` (each proposal of the earlier plan that changed,
 //! with the rule, the taker, the cap or the trade-off behind it).
 
-use crate::model::{Inputs, PinOrigin};
+use crate::model::{Decisions, Inputs, PinOrigin};
 use crate::rules::occupancy::{Home, Occupancy};
 use crate::scenario::Scenario;
 
@@ -62,6 +62,7 @@ pub fn report(
     scenario: &Scenario,
     travel: &crate::travel::TravelTimes,
     candidates: &crate::candidates::Candidates,
+    decisions: &Decisions,
     plan: &crate::solve::Plan,
 ) -> (Vec<Cells>, PinReport, Option<Replanning>) {
     use crate::rules::{Reason, static_verdict};
@@ -80,7 +81,7 @@ pub fn report(
             occupancy.add(Home::of(inputs, home.unit), persons);
         }
     }
-    let mut replanning = inputs.decisions.previous.as_ref().map(|prev| Replanning {
+    let mut replanning = decisions.previous.as_ref().map(|prev| Replanning {
         previous: prev.dir.clone(),
         earlier_proposals: 0,
         kept: 0,
@@ -106,10 +107,13 @@ pub fn report(
                 }
                 let unit = pin.map(|(u, _)| u);
                 Some(if followed && !c.forced.is_empty() {
-                    let reason = if h.pin_origin == PinOrigin::MovedIn {
+                    let moved_in = decisions
+                        .pin(h.id)
+                        .is_some_and(|p| p.origin == PinOrigin::MovedIn);
+                    let reason = if moved_in {
                         "moved in before the plan's start (--previous)".to_string()
                     } else {
-                        inputs.decisions.force.clone().unwrap_or_default()
+                        decisions.force.clone().unwrap_or_default()
                     };
                     let rules: Vec<String> =
                         c.forced.iter().map(|r| r.code().to_string()).collect();
@@ -130,7 +134,7 @@ pub fn report(
             }
         };
         let mut previous_cell = None;
-        if let (Some(r), Some(prev)) = (replanning.as_mut(), inputs.decisions.previous.as_ref())
+        if let (Some(r), Some(prev)) = (replanning.as_mut(), decisions.previous.as_ref())
             && let Some(proposal) = &prev.proposals[h.id.index()]
         {
             r.earlier_proposals += 1;

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 
 use crate::candidates::Candidates;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
-use crate::model::{Inputs, Tenure};
-use crate::rules::cost::{pair_cost, person_days, proposal};
+use crate::model::{Decisions, Inputs, Tenure};
+use crate::rules::cost::{pair_cost, person_days};
 use crate::rules::occupancy::district_capacity;
 use crate::scenario::Scenario;
 use crate::tuning::{PRUNE_ABOVE_PAIRS, PRUNE_TOP_PER_DISTRICT, PRUNE_TOP_PER_HOUSEHOLD, Tuning};
@@ -71,6 +71,7 @@ pub fn build(
     inputs: &Inputs,
     scenario: &Scenario,
     candidates: &Candidates,
+    decisions: &Decisions,
     tuning: &Tuning,
 ) -> Model {
     let w = &scenario.weights;
@@ -107,7 +108,7 @@ pub fn build(
                 .map(|o| Pair {
                     household: h.id,
                     unit: o.unit,
-                    cost: pair_cost(inputs, scenario, h, o),
+                    cost: pair_cost(inputs, scenario, decisions, h, o),
                     persons,
                     district: inputs.unit(o.unit).district,
                     building: unit_building[o.unit.index()],
@@ -136,7 +137,7 @@ pub fn build(
             let t = h.initial().household_type();
             let day_weight = w.temporary_person_day.of(t);
             constant += day_weight * person_days(h, c.arrival, horizon);
-            if proposal(inputs, h.id).is_some() {
+            if decisions.proposal(h.id).is_some() {
                 constant += w.changed_proposal;
             }
             let pin = lawful_pin(c);

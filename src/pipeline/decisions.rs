@@ -1,4 +1,5 @@
-//! The officer's decisions from the command line, applied to loaded inputs:
+//! The officer's decisions from the command line, read into
+//! [`crate::model::Decisions`] (the inputs are not changed):
 //! `--pin HOUSEHOLD=DWELLING`, `--pin HOUSEHOLD=district:ID`, `--force
 //! REASON` and `--previous DIR` (the earlier plan whose proposals a re-plan
 //! keeps where it can, and whose moved-in households it treats as fixed).
@@ -11,7 +12,7 @@ use std::path::Path;
 
 use crate::findings::closest;
 use crate::ids::UnitId;
-use crate::model::{Inputs, PinOrigin, PreviousPlan, Proposal};
+use crate::model::{Inputs, Pin, PinOrigin, PinTarget, PreviousPlan, Proposal};
 use crate::scenario::Scenario;
 
 /// A problem with a `--pin` or `--previous` argument, in the officer's words.
@@ -39,12 +40,17 @@ fn by_name(inputs: &Inputs) -> (HashMap<&str, usize>, HashMap<&str, UnitId>) {
     (households, units)
 }
 
-/// Applies `--pin` arguments: each overrides the household's `locked_unit`.
+/// Applies `--pin` arguments to the pins by household: each overrides the
+/// household's earlier pin.
 ///
 /// # Errors
 /// Every malformed pin and every unknown household, dwelling or district,
 /// one line each.
-pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionError> {
+pub fn apply_pins(
+    inputs: &Inputs,
+    pins: &[String],
+    decided: &mut [Option<Pin>],
+) -> Result<(), DecisionError> {
     let (households, units) = by_name(inputs);
     let districts: HashMap<&str, _> = inputs
         .districts
@@ -70,7 +76,7 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
         };
         if let Some(district) = target.strip_prefix("district:") {
             match districts.get(district) {
-                Some(&d) => resolved.push((h, None, Some(d))),
+                Some(&d) => resolved.push((h, PinTarget::District(d))),
                 None => problems.push(format!(
                     "--pin {pin}: no district {district} in the districts file{}",
                     suggestion(district, inputs.districts.iter().map(|d| d.label.as_str()))
@@ -78,7 +84,7 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
             }
         } else {
             match units.get(target) {
-                Some(&u) => resolved.push((h, Some(u), None)),
+                Some(&u) => resolved.push((h, PinTarget::Unit(u))),
                 None => problems.push(format!(
                     "--pin {pin}: no dwelling {target} in the housing file{}",
                     suggestion(target, inputs.units.iter().map(|u| u.name.as_str()))
@@ -89,11 +95,11 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
     if !problems.is_empty() {
         return Err(DecisionError(problems.join("\n")));
     }
-    for (h, unit, district) in resolved {
-        let h = &mut inputs.households[h];
-        h.locked_unit = unit;
-        h.locked_district = district;
-        h.pin_origin = PinOrigin::CommandLine;
+    for (h, target) in resolved {
+        decided[h] = Some(Pin {
+            target,
+            origin: PinOrigin::CommandLine,
+        });
     }
     Ok(())
 }
@@ -106,8 +112,9 @@ pub fn apply_pins(inputs: &mut Inputs, pins: &[String]) -> Result<(), DecisionEr
 /// When `DIR/plan.csv` cannot be read or is not a plan.
 pub fn read_previous(
     dir: &Path,
-    inputs: &mut Inputs,
+    inputs: &Inputs,
     scenario: &Scenario,
+    decided: &mut [Option<Pin>],
 ) -> Result<PreviousPlan, DecisionError> {
     let rows = crate::output::plan_csv::read(&dir.join("plan.csv"))
         .map_err(|e| DecisionError(format!("--previous {}: {e}", dir.display())))?;
@@ -140,10 +147,10 @@ pub fn read_previous(
         });
     }
     for (h, u) in moved_in {
-        let h = &mut inputs.households[h];
-        h.locked_unit = Some(u);
-        h.locked_district = None;
-        h.pin_origin = PinOrigin::MovedIn;
+        decided[h] = Some(Pin {
+            target: PinTarget::Unit(u),
+            origin: PinOrigin::MovedIn,
+        });
     }
     Ok(previous)
 }

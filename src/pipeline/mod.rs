@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::candidates;
 use crate::evaluate::{self, HouseholdRow, Quality, Summary};
 use crate::milp;
-use crate::model::{Inputs, PinOrigin};
+use crate::model::{Decisions, Inputs, PinOrigin};
 pub mod decisions;
 use crate::scenario::Scenario;
 use crate::solve::{self, Order, Plan, Strategy, optimise};
@@ -49,24 +49,32 @@ impl Default for Options {
     }
 }
 
-/// Applies the officer's decisions of `options` (pins, force, previous plan)
-/// to loaded inputs, before [`plan`].
+/// The officer's decisions for a plan of the inputs: the pins of the
+/// households file, then the households that moved in according to
+/// `--previous` (pinned as facts) and the earlier proposals, then the
+/// `--pin` arguments (each overrides the household's earlier pin), and
+/// `--force`. The inputs are not changed; the decisions go to [`plan`].
 ///
 /// # Errors
 /// An unknown household, dwelling or district in a pin, or an unreadable
 /// previous plan.
 pub fn decide(
-    inputs: &mut Inputs,
+    inputs: &Inputs,
     scenario: &Scenario,
     options: &Options,
-) -> Result<(), decisions::DecisionError> {
+) -> Result<Decisions, decisions::DecisionError> {
+    let mut d = Decisions::of_files(inputs);
     if let Some(dir) = &options.previous {
-        let previous = decisions::read_previous(dir, inputs, scenario)?;
-        inputs.decisions.previous = Some(previous);
+        d.previous = Some(decisions::read_previous(
+            dir,
+            inputs,
+            scenario,
+            &mut d.pins,
+        )?);
     }
-    decisions::apply_pins(inputs, &options.pins)?;
-    inputs.decisions.force.clone_from(&options.force);
-    Ok(())
+    decisions::apply_pins(inputs, &options.pins, &mut d.pins)?;
+    d.force.clone_from(&options.force);
+    Ok(d)
 }
 
 /// Why a plan could not be made.
@@ -81,10 +89,17 @@ pub enum PlanError {
 }
 
 /// Command-line pins the rules refuse, one line each.
-fn refused_pins(inputs: &Inputs, candidates: &candidates::Candidates) -> Vec<String> {
+fn refused_pins(
+    inputs: &Inputs,
+    decisions: &Decisions,
+    candidates: &candidates::Candidates,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for h in &inputs.households {
-        if h.pin_origin != PinOrigin::CommandLine {
+        if decisions
+            .pin(h.id)
+            .is_none_or(|p| p.origin != PinOrigin::CommandLine)
+        {
             continue;
         }
         let c = candidates.of(h.id);
@@ -95,7 +110,7 @@ fn refused_pins(inputs: &Inputs, candidates: &candidates::Candidates) -> Vec<Str
         };
         let hint = if partial {
             "; a district pin cannot be forced: pin a dwelling (HOUSEHOLD=DWELLING) with --force to override a rule"
-        } else if reason.forceable() && inputs.decisions.force.is_none() {
+        } else if reason.forceable() && decisions.force.is_none() {
             "; add --force REASON to place the household there anyway (the reason is recorded in the plan)"
         } else if reason.forceable() {
             ""
@@ -136,6 +151,7 @@ pub struct InvariantError(String);
 /// missing from the plan or appearing twice (a bug).
 pub fn plan(
     inputs: &Inputs,
+    decisions: &Decisions,
     scenario: &Scenario,
     options: &Options,
     progress: &mut dyn FnMut(&optimise::Progress),
@@ -150,9 +166,9 @@ pub fn plan(
     };
     let travel = TravelTimes::build(inputs, inputs.network.as_ref(), &scenario.travel);
     stage("travel");
-    let candidates = candidates::build(inputs, scenario, &travel, &options.tuning);
+    let candidates = candidates::build(inputs, scenario, &travel, decisions, &options.tuning);
     stage("candidates");
-    let refused = refused_pins(inputs, &candidates);
+    let refused = refused_pins(inputs, decisions, &candidates);
     if !refused.is_empty() {
         return Err(PlanError::PinRefused(refused.join("\n")));
     }
@@ -160,13 +176,13 @@ pub fn plan(
     // (greedy is sequential, the model's build parallel).
     let (model, greedy) = if options.strategy == Strategy::Optimise {
         let (model, greedy) = rayon::join(
-            || milp::build(inputs, scenario, &candidates, &options.tuning),
+            || milp::build(inputs, scenario, &candidates, decisions, &options.tuning),
             || solve::greedy(inputs, scenario, &candidates),
         );
         (model, Some(greedy))
     } else {
         (
-            milp::build(inputs, scenario, &candidates, &options.tuning),
+            milp::build(inputs, scenario, &candidates, decisions, &options.tuning),
             None,
         )
     };
@@ -176,7 +192,7 @@ pub fn plan(
     let (plan, bound, iterations) = match options.strategy {
         Strategy::Greedy => (solve::greedy(inputs, scenario, &candidates), None, 0),
         Strategy::Fcfs => (
-            solve::fcfs::plan(inputs, scenario, &travel, &candidates),
+            solve::fcfs::plan(inputs, scenario, &travel, &candidates, decisions),
             None,
             0,
         ),
@@ -212,12 +228,18 @@ pub fn plan(
         }
     };
     stage("solve");
-    let objective = plan_objective(inputs, scenario, &travel, &candidates, &model, &plan);
+    let objective = plan_objective(
+        (inputs, scenario, decisions),
+        &travel,
+        &candidates,
+        &model,
+        &plan,
+    );
     let seconds = started.elapsed().as_secs_f64();
     let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
     let (cells, pin_report, replanning) =
-        evaluate::pins::report(inputs, scenario, &travel, &candidates, &plan);
+        evaluate::pins::report(inputs, scenario, &travel, &candidates, decisions, &plan);
     for (row, (pin, previous)) in rows.iter_mut().zip(cells) {
         row.pin = pin;
         row.previous = previous;
@@ -284,8 +306,7 @@ pub fn chosen_pairs(model: &milp::Model, plan: &Plan) -> Vec<Option<usize>> {
 /// outside a shortlist of the candidates, from the rules
 /// ([`crate::rules::permanent_option_from`]).
 pub fn plan_objective(
-    inputs: &Inputs,
-    scenario: &Scenario,
+    (inputs, scenario, decisions): (&Inputs, &Scenario, &Decisions),
     travel: &TravelTimes,
     candidates: &candidates::Candidates,
     model: &milp::Model,
@@ -320,7 +341,7 @@ pub fn plan_objective(
             )
             .expect("a home outside the candidates is lawful"),
         };
-        cost += crate::rules::cost::pair_cost(inputs, scenario, household, &option);
+        cost += crate::rules::cost::pair_cost(inputs, scenario, decisions, household, &option);
         if let Some(d) = inputs.unit(u).district {
             persons[d.index()] += household.final_in(horizon).persons();
         }

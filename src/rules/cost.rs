@@ -7,8 +7,7 @@
 //! order (the float sum is the same everywhere).
 
 use crate::economy::DAYS_PER_MONTH;
-use crate::ids::HouseholdId;
-use crate::model::{Household, Inputs};
+use crate::model::{Decisions, Household, Inputs};
 use crate::rules::PermanentOption;
 use crate::scenario::Scenario;
 
@@ -81,15 +80,6 @@ pub fn person_days(h: &Household, from: i64, to: i64) -> f64 {
     before + after
 }
 
-/// The earlier proposal of a household when re-planning (`--previous`).
-pub fn proposal(inputs: &Inputs, h: HouseholdId) -> Option<&crate::model::Proposal> {
-    inputs
-        .decisions
-        .previous
-        .as_ref()
-        .and_then(|p| p.proposals[h.index()].as_ref())
-}
-
 /// The named terms of a pair's objective coefficient (docs/model.md), each
 /// with its sign: negative terms are rewards. [`pair_cost`] is their sum;
 /// `explain` shows them one by one.
@@ -141,6 +131,7 @@ impl Terms {
 pub fn pair_terms(
     inputs: &Inputs,
     scenario: &Scenario,
+    decisions: &Decisions,
     h: &Household,
     o: &PermanentOption,
 ) -> Terms {
@@ -151,7 +142,9 @@ pub fn pair_terms(
     let u = inputs.unit(o.unit);
     let saved = person_days(h, o.move_in, horizon);
     let empty_days = (o.move_in - u.available_from.max(0)).max(0) as f64;
-    let kept = proposal(inputs, h.id).is_some_and(|p| p.unit == Some(o.unit));
+    let kept = decisions
+        .proposal(h.id)
+        .is_some_and(|p| p.unit == Some(o.unit));
     Terms {
         permanent: -w.permanent_person.of(t) * f64::from(persons),
         days_saved: -w.temporary_person_day.of(t) * saved,
@@ -166,6 +159,12 @@ pub fn pair_terms(
 /// The objective coefficient of the pair (household, permanent option): the
 /// sum of its [`pair_terms`].
 #[must_use]
-pub fn pair_cost(inputs: &Inputs, scenario: &Scenario, h: &Household, o: &PermanentOption) -> f64 {
-    pair_terms(inputs, scenario, h, o).total()
+pub fn pair_cost(
+    inputs: &Inputs,
+    scenario: &Scenario,
+    decisions: &Decisions,
+    h: &Household,
+    o: &PermanentOption,
+) -> f64 {
+    pair_terms(inputs, scenario, decisions, h, o).total()
 }

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use super::{EveryLawful, Order, Plan, State, Strategy, allocate_from};
 use crate::candidates::{Candidates, HouseholdCandidates, PermanentOption};
 use crate::ids::{DistrictId, PlaceId, UnitId};
-use crate::model::{Day, Household, Inputs, Tenure};
+use crate::model::{Day, Decisions, Household, Inputs, Pin, Tenure};
 use crate::scenario::Scenario;
 use crate::travel::TravelTimes;
 
@@ -34,12 +34,14 @@ pub fn plan(
     scenario: &Scenario,
     travel: &TravelTimes,
     candidates: &Candidates,
+    decisions: &Decisions,
 ) -> Plan {
     let lists = WaitingLists::new(inputs, scenario, travel);
-    let picks = picks_from(inputs, scenario, travel, candidates, &lists);
+    let picks = picks_from(inputs, scenario, travel, candidates, decisions, &lists);
     // Without a shortlist the candidates are every lawful dwelling.
-    let every_lawful =
-        |h: &Household, c: &HouseholdCandidates| lists.every_lawful(inputs, scenario, travel, h, c);
+    let every_lawful = |h: &Household, c: &HouseholdCandidates| {
+        lists.every_lawful((inputs, scenario, travel, decisions), h, c)
+    };
     allocate_from(
         inputs,
         scenario,
@@ -112,13 +114,11 @@ impl WaitingLists {
     /// purpose). Checked in parallel (rayon), collected in order.
     fn every_lawful(
         &self,
-        inputs: &Inputs,
-        scenario: &Scenario,
-        travel: &TravelTimes,
+        (inputs, scenario, travel, decisions): (&Inputs, &Scenario, &TravelTimes, &Decisions),
         h: &Household,
         c: &HouseholdCandidates,
     ) -> Vec<PermanentOption> {
-        let (locked, district) = pins(inputs, h);
+        let (locked, district) = pins(inputs, decisions, h);
         let mut options: Vec<PermanentOption> = self.lists[self.index(h)]
             .par_iter()
             .filter_map(|&uid| {
@@ -139,11 +139,16 @@ impl WaitingLists {
 /// The household's pinned dwelling (left out of the lists: the candidates
 /// keep it), and a partial pin's district (the candidates narrow to it only
 /// without a pinned unit).
-fn pins(inputs: &Inputs, h: &Household) -> (Option<UnitId>, Option<DistrictId>) {
+fn pins(
+    inputs: &Inputs,
+    decisions: &Decisions,
+    h: &Household,
+) -> (Option<UnitId>, Option<DistrictId>) {
+    let pin = decisions.pin(h.id);
     (
-        h.locked_unit
+        pin.and_then(Pin::unit)
             .filter(|&u| inputs.unit(u).tenure == Tenure::Permanent),
-        h.locked_district.filter(|_| h.locked_unit.is_none()),
+        pin.and_then(Pin::district),
     )
 }
 
@@ -168,9 +173,10 @@ pub fn picks(
     scenario: &Scenario,
     travel: &TravelTimes,
     candidates: &Candidates,
+    decisions: &Decisions,
 ) -> Vec<Option<UnitId>> {
     let lists = WaitingLists::new(inputs, scenario, travel);
-    picks_from(inputs, scenario, travel, candidates, &lists)
+    picks_from(inputs, scenario, travel, candidates, decisions, &lists)
 }
 
 fn picks_from(
@@ -178,6 +184,7 @@ fn picks_from(
     scenario: &Scenario,
     travel: &TravelTimes,
     candidates: &Candidates,
+    decisions: &Decisions,
     lists: &WaitingLists,
 ) -> Vec<Option<UnitId>> {
     let horizon = scenario.horizon_days;
@@ -214,7 +221,7 @@ fn picks_from(
     for &i in &queue {
         let h = &inputs.households[i];
         let c = &candidates.households[i];
-        let (locked, district) = pins(inputs, h);
+        let (locked, district) = pins(inputs, decisions, h);
         seekers[i] = Some(Seeker {
             pinned: locked.and_then(|u| c.permanent.iter().find(|o| o.unit == u)),
             locked,

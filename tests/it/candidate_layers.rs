@@ -28,6 +28,7 @@ fn check(scenario_file: &Path) -> usize {
         &inputs,
         &scenario,
         &travel,
+        &boligplan::model::Decisions::of_files(&inputs),
         &boligplan::tuning::Tuning::default(),
     );
     assert!(
@@ -37,7 +38,7 @@ fn check(scenario_file: &Path) -> usize {
     let mut lawful_pairs = 0;
     for h in &inputs.households {
         let c = candidates.of(h.id);
-        if h.locked_unit.is_some() || h.locked_district.is_some() {
+        if h.locked_unit.is_some() {
             continue;
         }
         let mut permanent = BTreeSet::new();

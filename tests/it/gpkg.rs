@@ -488,6 +488,7 @@ fn demo_plan_writes_a_geopackage() {
     let (inputs, _) = boligplan::load::load(&scenario);
     let outcome = boligplan::pipeline::plan(
         &inputs,
+        &boligplan::model::Decisions::of_files(&inputs),
         &scenario,
         &boligplan::pipeline::Options::default(),
         &mut |_| {},

@@ -25,7 +25,14 @@ fn a_summary_reads_back_to_the_same_bytes() {
             strategy,
             ..boligplan::pipeline::Options::default()
         };
-        let outcome = boligplan::pipeline::plan(&inputs, &scenario, &options, &mut |_| {}).unwrap();
+        let outcome = boligplan::pipeline::plan(
+            &inputs,
+            &boligplan::model::Decisions::of_files(&inputs),
+            &scenario,
+            &options,
+            &mut |_| {},
+        )
+        .unwrap();
         let written = boligplan::output::summary::to_json(&outcome.summary).unwrap();
         let read: boligplan::evaluate::Summary = serde_json::from_str(&written).unwrap();
         assert_eq!(read, outcome.summary);

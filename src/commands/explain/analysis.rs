@@ -16,7 +16,7 @@ use crate::economy;
 use crate::evaluate::DAYS_PER_MONTH;
 use crate::findings::closest;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
-use crate::model::{Day, Household, PinOrigin, Tenure};
+use crate::model::{Day, Household, PinOrigin, PinTarget, Tenure};
 use crate::scenario::Scenario;
 use crate::solve::{self, Strategy};
 
@@ -81,7 +81,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
     let (inputs, scenario, model) = (&ctx.inputs, &ctx.scenario, &ctx.model);
     let w = &scenario.weights;
     let horizon = scenario.horizon_days;
-    let t = crate::rules::cost::pair_terms(inputs, scenario, h, o);
+    let t = crate::rules::cost::pair_terms(inputs, scenario, &ctx.decisions, h, o);
     let u = inputs.unit(o.unit);
     let ty = h.initial().household_type();
     let persons = h.final_in(horizon).persons();
@@ -460,25 +460,20 @@ fn report(ctx: &Context, h: &Household) -> Report {
             to: scenario.date(s.to),
         }
     });
-    let pin = match (h.locked_unit, h.locked_district) {
-        (None, None) => None,
-        (unit, district) => {
-            let target = unit.map_or_else(
-                || {
-                    format!(
-                        "district:{}",
-                        district.map_or("", |d| &inputs.district(d).label)
-                    )
-                },
-                |u| inputs.unit(u).name.clone(),
-            );
+    let pin = match ctx.decisions.pin(h.id) {
+        None => None,
+        Some(pin) => {
+            let target = match pin.target {
+                PinTarget::Unit(u) => inputs.unit(u).name.clone(),
+                PinTarget::District(d) => format!("district:{}", inputs.district(d).label),
+            };
             let refused_by = match (c.pin, c.pin_district) {
                 (_, Some((_, Err(r)))) | (Some((_, Err(r))), _) => Some(r.code()),
                 _ => None,
             };
             Some(PinInfo {
                 target,
-                origin: match h.pin_origin {
+                origin: match pin.origin {
                     PinOrigin::File => "households file",
                     PinOrigin::CommandLine => "command line",
                     PinOrigin::MovedIn => "moved in (--previous)",

@@ -226,7 +226,6 @@ pub(super) fn what_would_change(
 mod tests {
     use super::*;
     use crate::ids::HouseholdId;
-    use crate::model::PinOrigin;
 
     fn household(adults: u32, children: u32, income: Option<i64>) -> Household {
         Household {
@@ -241,8 +240,6 @@ mod tests {
             language_school: None,
             work_place: None,
             locked_unit: None,
-            locked_district: None,
-            pin_origin: PinOrigin::File,
         }
     }
 

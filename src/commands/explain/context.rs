@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::candidates::{self, Candidates, PermanentOption};
 use crate::ids::{HouseholdId, UnitId};
 use crate::milp::{self, Model};
-use crate::model::{Household, Inputs};
+use crate::model::{Decisions, Household, Inputs};
 use crate::output::{
     self,
     plan_csv::{self, PlanRow},
@@ -29,6 +29,8 @@ use super::ExplainError;
 pub struct Context {
     pub scenario: Scenario,
     pub inputs: Inputs,
+    /// The officer's decisions of the run, applied again.
+    pub decisions: Decisions,
     pub travel: TravelTimes,
     pub candidates: Candidates,
     pub model: Model,
@@ -72,7 +74,7 @@ pub fn load(
     }
     let scenario =
         crate::scenario::load(&scenario_path).map_err(|e| ExplainError::Inputs(e.to_string()))?;
-    let (mut inputs, findings) = crate::load::load(&scenario);
+    let (inputs, findings) = crate::load::load(&scenario);
     let errors: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == crate::load::Severity::Error)
@@ -96,7 +98,7 @@ pub fn load(
         previous: run.previous.as_ref().map(PathBuf::from),
         ..crate::pipeline::Options::default()
     };
-    crate::pipeline::decide(&mut inputs, &scenario, &options).map_err(|e| {
+    let decisions = crate::pipeline::decide(&inputs, &scenario, &options).map_err(|e| {
         ExplainError::Inputs(format!(
             "the decisions recorded in {} cannot be applied again: {e}",
             dir.join("summary.json").display()
@@ -115,8 +117,8 @@ pub fn load(
         )));
     }
     let travel = TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
-    let candidates = candidates::build(&inputs, &scenario, &travel, tuning);
-    let model = milp::build(&inputs, &scenario, &candidates, tuning);
+    let candidates = candidates::build(&inputs, &scenario, &travel, &decisions, tuning);
+    let model = milp::build(&inputs, &scenario, &candidates, &decisions, tuning);
     let (chosen, stays) = match_plan(&inputs, &scenario, &travel, &candidates, &model, &rows)?;
     if let Some(recorded) = summary.objective {
         let flat: Vec<usize> = chosen.iter().flatten().copied().collect();
@@ -131,6 +133,7 @@ pub fn load(
     Ok(Context {
         scenario,
         inputs,
+        decisions,
         travel,
         candidates,
         model,

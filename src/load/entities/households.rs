@@ -142,8 +142,6 @@ pub fn households(
                 language_school,
                 work_place,
                 locked_unit,
-                locked_district: None,
-                pin_origin: crate::model::PinOrigin::File,
             });
         }
     }
