@@ -17,6 +17,8 @@ use crate::evaluate::DAYS_PER_MONTH;
 use crate::findings::closest;
 use crate::ids::{DistrictId, HouseholdId, UnitId};
 use crate::model::{Day, Household, PinOrigin, PinTarget, Tenure};
+use crate::rules::cost::Term as CostTerm;
+use crate::rules::occupancy::Occupancy;
 use crate::scenario::Scenario;
 use crate::solve::{self, Strategy};
 
@@ -30,8 +32,9 @@ use super::{
 /// The plan as counts, with one household's own share removable.
 pub(super) struct PlanState {
     holder: Vec<Option<HouseholdId>>,
-    pub(super) district_persons: Vec<u32>,
-    building_households: Vec<u32>,
+    /// The caps used by the plan's homes, the explained household's left
+    /// out (the model's building numbers).
+    pub(super) occupancy: Occupancy,
     /// Persons per day in each temporary site, the explained household left out.
     load: HashMap<UnitId, Vec<u32>>,
 }
@@ -41,18 +44,14 @@ impl PlanState {
         let inputs = &ctx.inputs;
         let horizon = ctx.scenario.horizon_days;
         let mut holder = vec![None; inputs.units.len()];
-        let mut district_persons = vec![0u32; inputs.districts.len()];
-        let mut building_households = vec![0u32; ctx.model.buildings.len()];
+        let mut occupancy = model_occupancy(&ctx.model);
         let mut load: HashMap<UnitId, Vec<u32>> = HashMap::new();
         for h in &inputs.households {
             if let Some(j) = ctx.chosen[h.id.index()] {
                 let p = &ctx.model.pairs[j];
                 holder[p.unit.index()] = Some(h.id);
                 if h.id != without {
-                    if let Some(d) = p.district {
-                        district_persons[d.index()] += p.persons;
-                    }
-                    building_households[p.building] += 1;
+                    occupancy.add(home_of(&ctx.model, j), p.persons);
                 }
             }
             if let Some(s) = ctx.stays[h.id.index()]
@@ -68,8 +67,7 @@ impl PlanState {
         }
         Self {
             holder,
-            district_persons,
-            building_households,
+            occupancy,
             load,
         }
     }
@@ -89,7 +87,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
     let empty_days = (o.move_in - u.available_from.max(0)).max(0);
     let mut terms = vec![
         Term {
-            name: "permanent",
+            term: CostTerm::Permanent,
             value: t.permanent,
             detail: format!(
                 "{persons} persons × {} ({})",
@@ -98,7 +96,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             ),
         },
         Term {
-            name: "days_saved",
+            term: CostTerm::DaysSaved,
             value: t.days_saved,
             detail: format!(
                 "{} person-days from {} to the plan's end × {}",
@@ -108,7 +106,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             ),
         },
         Term {
-            name: "travel",
+            term: CostTerm::Travel,
             value: t.travel,
             detail: format!(
                 "{} min × {}",
@@ -117,7 +115,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             ),
         },
         Term {
-            name: "work_travel",
+            term: CostTerm::WorkTravel,
             value: t.work_travel,
             detail: match o.work_travel_min {
                 Some(m) => format!(
@@ -129,7 +127,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             },
         },
         Term {
-            name: "empty_rent",
+            term: CostTerm::EmptyRent,
             value: t.empty_rent,
             detail: format!(
                 "{empty_days} days × {} DKK/month ÷ {DAYS_PER_MONTH} × {}",
@@ -138,7 +136,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             ),
         },
         Term {
-            name: "spare_rooms",
+            term: CostTerm::SpareRooms,
             value: t.spare_rooms,
             detail: format!(
                 "{} of {} rooms beyond the {rooms_needed} needed × {}",
@@ -146,7 +144,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
             ),
         },
         Term {
-            name: "kept_proposal",
+            term: CostTerm::KeptProposal,
             value: t.kept_proposal,
             detail: if t.kept_proposal == 0.0 {
                 "not an earlier proposal kept".to_string()
@@ -177,7 +175,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
         None => "outside every district".to_string(),
     };
     terms.push(Term {
-        name: "spread",
+        term: CostTerm::Spread,
         value: spread,
         detail,
     });
@@ -188,28 +186,14 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
 fn total(terms: &[Term]) -> f64 {
     let pair: f64 = terms
         .iter()
-        .filter(|t| t.name != "spread")
+        .filter(|t| t.term != CostTerm::Spread)
         .map(|t| t.value)
         .sum();
     pair + terms
         .iter()
-        .filter(|t| t.name == "spread")
+        .filter(|t| t.term == CostTerm::Spread)
         .map(|t| t.value)
         .sum::<f64>()
-}
-
-pub(super) fn label(name: &str) -> &'static str {
-    match name {
-        "permanent" => "permanent home",
-        "days_saved" => "temporary days saved",
-        "travel" => "travel",
-        "work_travel" => "travel to work",
-        "empty_rent" => "empty rent",
-        "spare_rooms" => "spare rooms",
-        "kept_proposal" => "kept earlier proposal",
-        "spread" => "district spread",
-        _ => "",
-    }
 }
 
 fn counts(map: &std::collections::BTreeMap<Reason, u32>) -> Vec<RuleCount> {
@@ -248,25 +232,24 @@ fn verdict(ctx: &Context, state: &PlanState, h: &Household, o: &PermanentOption)
         .pair_of(h.id, o.unit)
         .expect("a candidate is a pair");
     let pair = &ctx.model.pairs[j];
-    if let Some(g) = state.holder[o.unit.index()]
-        && g != h.id
-    {
-        return Verdict::Taken(g);
-    }
-    if let Some(d) = pair.district {
-        let others = state.district_persons[d.index()];
-        let cap = ctx.model.district_cap[d.index()];
-        if others + persons > cap {
+    match state.occupancy.fits(home_of(&ctx.model, j), persons) {
+        Err(Reason::Taken) => {
+            return Verdict::Taken(state.holder[o.unit.index()].expect("a taken dwelling"));
+        }
+        Err(Reason::DistrictCap) => {
+            let d = pair.district.expect("a district cap has a district");
             return Verdict::DistrictCap {
                 district: d,
-                others,
-                cap,
+                others: state.occupancy.persons_in(d),
+                cap: state.occupancy.capacity_of(d),
             };
         }
-    }
-    let households = state.building_households[pair.building];
-    if households >= ctx.model.building_cap {
-        return Verdict::BuildingCap { households };
+        Err(_) => {
+            return Verdict::BuildingCap {
+                households: state.occupancy.households_in(pair.building),
+            };
+        }
+        Ok(()) => {}
     }
     let arrival = ctx.candidates.of(h.id).arrival;
     if o.move_in > arrival {
@@ -301,23 +284,41 @@ impl Verdict {
 /// Whether a choice of pairs keeps every district and building cap.
 fn caps_broken(ctx: &Context, choice: &[usize]) -> Option<String> {
     let model = &ctx.model;
-    let persons = model.district_persons(choice, ctx.inputs.districts.len());
-    for (d, &p) in persons.iter().enumerate() {
-        if p > model.district_cap[d] {
-            return Some(format!(
-                "the cap of district {}",
-                ctx.inputs.districts[d].label
-            ));
-        }
-    }
-    let mut buildings = vec![0u32; model.buildings.len()];
+    let mut used = model_occupancy(model);
     for &j in choice {
-        buildings[model.pairs[j].building] += 1;
+        used.add(home_of(model, j), model.pairs[j].persons);
     }
-    buildings
+    if let Some(d) = ctx
+        .inputs
+        .districts
         .iter()
-        .position(|&n| n > model.building_cap)
+        .find(|d| used.district_over(d.id))
+    {
+        return Some(format!("the cap of district {}", d.label));
+    }
+    (0..model.buildings.len())
+        .find(|&b| used.building_over(b))
         .map(|b| format!("the cap of building {}", model.buildings[b]))
+}
+
+/// Nothing used yet of the model's caps.
+fn model_occupancy(model: &crate::milp::Model) -> Occupancy {
+    Occupancy::new(
+        model.unit_count,
+        model.district_cap.clone(),
+        model.buildings.len(),
+        model.building_cap,
+    )
+}
+
+/// Where pair `j` counts toward the caps.
+fn home_of(model: &crate::milp::Model, j: usize) -> crate::rules::occupancy::Home {
+    let p = &model.pairs[j];
+    crate::rules::occupancy::Home {
+        unit: p.unit,
+        district: p.district,
+        building: p.building,
+    }
 }
 
 /// What the plan loses when household `h` takes the dwelling of pair
@@ -381,7 +382,7 @@ fn main_differences(delta: &[Term], worse: bool) -> String {
     d.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()));
     d.iter()
         .take(3)
-        .map(|t| format!("{} {}", label(t.name), signed(t.value)))
+        .map(|t| format!("{} {}", t.term.label(), signed(t.value)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -416,7 +417,7 @@ fn report(ctx: &Context, h: &Household) -> Report {
         .expect("match_plan checked every household")];
     let persons = h.final_in(horizon).persons();
     let state = PlanState::new(ctx, h.id);
-    let others_in = |d: Option<DistrictId>| d.map_or(0, |d| state.district_persons[d.index()]);
+    let others_in = |d: Option<DistrictId>| d.map_or(0, |d| state.occupancy.persons_in(d));
     let own = ctx.chosen[h.id.index()];
     let own_unit = own.map(|j| model.pairs[j].unit);
 
@@ -523,10 +524,10 @@ fn report(ctx: &Context, h: &Household) -> Report {
                 .map(|t| {
                     let mine = own_terms
                         .as_ref()
-                        .and_then(|ts| ts.iter().find(|x| x.name == t.name))
+                        .and_then(|ts| ts.iter().find(|x| x.term == t.term))
                         .map_or(0.0, |x| x.value);
                     Term {
-                        name: t.name,
+                        term: t.term,
                         value: t.value - mine,
                         detail: String::new(),
                     }

@@ -10,6 +10,7 @@ use crate::candidates::Reason;
 use crate::economy;
 use crate::model::{Composition, Household};
 use crate::output::plan_csv::PlanRow;
+use crate::rules::occupancy::within_share;
 use crate::scenario::{Benefits, HousingBenefit, MinDisposable};
 
 use super::analysis::{PlanState, day_date};
@@ -100,7 +101,10 @@ fn requirement(
         .iter()
         .filter(|d| !crate::rules::district_forbidden(scenario, d, false))
         .filter(|d| {
-            state.district_persons[d.id.index()] + persons <= ctx.model.district_cap[d.id.index()]
+            within_share(
+                state.occupancy.persons_in(d.id) + persons,
+                state.occupancy.capacity_of(d.id),
+            )
         })
         .map(|d| d.label.clone())
         .collect();

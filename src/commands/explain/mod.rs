@@ -77,10 +77,10 @@ pub enum ExplainError {
 /// One term of the objective, with what it is made of.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Term {
-    /// `permanent`, `days_saved`, `travel`, `empty_rent`, `spare_rooms`,
-    /// `kept_proposal` (the pair's terms, [`crate::rules::cost::Terms`]) or `spread` (the
-    /// district's marginal spread penalty).
-    pub name: &'static str,
+    /// One of the pair's terms ([`crate::rules::cost::Terms`]) or the
+    /// district's marginal spread penalty; `name` in JSON.
+    #[serde(rename = "name")]
+    pub term: crate::rules::cost::Term,
     pub value: f64,
     /// How the value is made, in words.
     pub detail: String,

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use crate::commands::report::i18n::{self, Lang};
 
-use super::analysis::label;
 use super::{Report, ReunionInfo, Term};
+use crate::rules::cost::Term as CostTerm;
 
 const WIDTH: usize = 80;
 
@@ -75,10 +75,10 @@ fn rooms(n: u32) -> String {
 
 fn term_lines(out: &mut String, terms: &[Term], show_kept: bool) {
     for t in terms {
-        if t.name == "kept_proposal" && !show_kept {
+        if t.term == CostTerm::KeptProposal && !show_kept {
             continue;
         }
-        let first = format!("  {:<22}{:>11}  ", label(t.name), signed(t.value));
+        let first = format!("  {:<22}{:>11}  ", t.term.label(), signed(t.value));
         wrap(out, &first, 37, &t.detail);
     }
 }
@@ -253,7 +253,7 @@ pub fn render_text(r: &Report) -> String {
         .terms
         .iter()
         .chain(r.alternatives.iter().flat_map(|a| a.terms.iter()))
-        .any(|t| t.name == "kept_proposal" && t.value != 0.0);
+        .any(|t| t.term == CostTerm::KeptProposal && t.value != 0.0);
     if r.home.is_some() {
         out.push_str("Objective terms of its home (negative: a reward; lower is better)\n");
         term_lines(&mut out, &r.terms, show_kept);
@@ -296,7 +296,7 @@ pub fn render_text(r: &Report) -> String {
                 .delta
                 .iter()
                 .filter(|t| t.value.abs() >= 0.005)
-                .map(|t| format!("{} {}", label(t.name), signed(t.value)))
+                .map(|t| format!("{} {}", t.term.label(), signed(t.value)))
                 .collect();
             if !parts.is_empty() {
                 wrap(&mut out, "     Δ by term: ", 5, &parts.join(", "));
