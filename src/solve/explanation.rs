@@ -113,3 +113,39 @@ impl Explanation {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_that_excluded_the_most_binds_and_is_said_first() {
+        let counts = BTreeMap::from([(Reason::Travel, 3), (Reason::Size, 3), (Reason::Taken, 5)]);
+        let e = Explanation::counted(Weighed::NoPermanentFits, &counts);
+        assert_eq!(e.reason, Reason::Taken);
+        assert_eq!(
+            e.parts,
+            vec![Why::Counted {
+                what: Weighed::NoPermanentFits,
+                counts: vec![(Reason::Taken, 5), (Reason::Size, 3), (Reason::Travel, 3)],
+            }]
+        );
+        let none = Explanation::counted(Weighed::NoTemporaryFits, &BTreeMap::new());
+        assert_eq!(none.reason, Reason::Availability);
+    }
+
+    #[test]
+    fn a_refused_pin_comes_first_and_binds() {
+        let pin = Explanation::of(
+            Reason::Pin,
+            Why::PinRefused {
+                unit: UnitId(4),
+                rule: Reason::Size,
+            },
+        );
+        let why = Explanation::of(Reason::Capacity, Why::TemporaryFull { fitting: 2 });
+        let e = why.clone().after_pin(Some(pin.clone()));
+        assert_eq!(e.reason, Reason::Pin);
+        assert_eq!(e.parts, vec![pin.parts[0].clone(), why.parts[0].clone()]);
+        assert_eq!(why.clone().after_pin(None), why);
+    }
+}
