@@ -3,6 +3,7 @@
 //! Pure: no I/O, no clock (solve time is passed in).
 
 pub mod pins;
+pub mod reasons;
 
 use std::collections::BTreeMap;
 
@@ -371,7 +372,10 @@ pub fn rows(
                 disposable: None,
                 travel_minutes: None,
                 work_travel_minutes: None,
-                reason: p.explanation.as_ref().map(|e| e.words.clone()),
+                reason: p
+                    .explanation
+                    .as_ref()
+                    .map(|e| reasons::sentence(inputs, scenario, e)),
                 reason_code: p.explanation.as_ref().map(|e| e.reason.code()),
                 household_type: h.initial().household_type(),
                 pin: None,

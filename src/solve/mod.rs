@@ -7,12 +7,16 @@
 //! which checks the dynamic rules — dwelling free, district share,
 //! households per building, temporary capacity per day — bridges the wait
 //! until move-in with a temporary place (empty municipal buildings, then
-//! private leases, then containers) and says why a household got less.
-//! No I/O, no clock.
+//! private leases, then containers) and says why a household got less,
+//! as facts ([`Explanation`]: rules, ids, counts, days); the sentences are
+//! made from them in `evaluate::reasons`. No I/O, no clock, no prose.
 
 pub mod assignment;
+mod explanation;
 pub mod fcfs;
 pub mod optimise;
+
+pub use explanation::{Explanation, NotFollowed, Weighed, Why};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,13 +41,6 @@ pub struct TemporaryStay {
 pub struct PermanentHome {
     pub unit: UnitId,
     pub from: Day,
-}
-
-/// Why a household did not get (all of) what it needed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Explanation {
-    pub reason: Reason,
-    pub words: String,
 }
 
 /// What one household gets.
@@ -346,14 +343,13 @@ fn allocate_from(
                 household: h.id,
                 temporary: None,
                 permanent: None,
-                explanation: Some(Explanation {
-                    reason: Reason::ArrivalAfterHorizon,
-                    words: format!(
-                        "arrives on day {} of a plan of {horizon} days: {}",
-                        c.arrival,
-                        Reason::ArrivalAfterHorizon.words()
-                    ),
-                }),
+                explanation: Some(Explanation::of(
+                    Reason::ArrivalAfterHorizon,
+                    Why::ArrivesAfterPlan {
+                        arrival: c.arrival,
+                        horizon,
+                    },
+                )),
             }
         } else {
             let pick = picks.and_then(|p| p[h.id.index()]);
@@ -416,14 +412,8 @@ fn place_one(
                     }
                     Ok(()) => None,
                 };
-                refused.map(|reason| Explanation {
-                    reason: Reason::Pin,
-                    words: format!(
-                        "pin to {} refused: {}",
-                        inputs.unit(*pin).name,
-                        reason.words()
-                    ),
-                })
+                refused
+                    .map(|rule| Explanation::of(Reason::Pin, Why::PinRefused { unit: *pin, rule }))
             });
             return Placement {
                 household: h.id,
@@ -448,14 +438,8 @@ fn place_one(
 
     if let Some((pin, verdict)) = &c.pin {
         let tenure = inputs.unit(*pin).tenure;
-        let refused = |reason: Reason| Explanation {
-            reason: Reason::Pin,
-            words: format!(
-                "pin to {} refused: {}",
-                inputs.unit(*pin).name,
-                reason.words()
-            ),
-        };
+        let refused =
+            |rule: Reason| Explanation::of(Reason::Pin, Why::PinRefused { unit: *pin, rule });
         match (tenure, verdict) {
             (_, Err(reason)) => pin_note = Some(refused(*reason)),
             (Tenure::Permanent, Ok(())) => {
@@ -555,17 +539,16 @@ fn place_one(
         };
     }
 
-    // No permanent home: why, in the officer's words.
+    // No permanent home: why.
     let why_not_permanent = if options.is_empty() {
-        explain_counts("no permanent dwelling fits", &c.permanent_excluded)
+        Explanation::counted(Weighed::NoPermanentFits, &c.permanent_excluded)
     } else {
         // A free dwelling refused by a cap or a missing bridge binds more
         // than the dwellings that were simply taken.
-        let mut why = explain_counts(
-            &format!(
-                "none of the {} fitting permanent dwellings could be used",
-                options.len()
-            ),
+        let mut why = Explanation::counted(
+            Weighed::PermanentUnusable {
+                fitting: options.len(),
+            },
             &dynamic,
         );
         if let Some(r) = dynamic
@@ -583,7 +566,7 @@ fn place_one(
             household: h.id,
             temporary: Some(state.stay(site, h, c.arrival, horizon)),
             permanent: None,
-            explanation: Some(with_pin(why_not_permanent, pin_note)),
+            explanation: Some(why_not_permanent.after_pin(pin_note)),
         };
     }
     // The longest stay any site can give from arrival, if no site lasts the horizon.
@@ -601,59 +584,45 @@ fn place_one(
     if let Some((end, site)) = best {
         let stay = state.stay(site, h, c.arrival, end);
         let mut why = why_not_permanent;
-        why.words = format!(
-            "{}; no temporary place has room for the whole stay: housed until {} only",
-            why.words,
-            state.scenario.date(end)
-        );
+        why.parts.push(Why::HousedUntil { until: end });
         return Placement {
             household: h.id,
             temporary: Some(stay),
             permanent: None,
-            explanation: Some(with_pin(why, pin_note)),
+            explanation: Some(why.after_pin(pin_note)),
         };
     }
-    let why_not_temporary = if c.temporary_lawful == 0 {
-        explain_counts("no temporary place fits", &c.temporary_excluded)
+    // The binding reason stays the permanent one.
+    let mut why = why_not_permanent;
+    if c.temporary_lawful == 0 {
+        why.parts
+            .extend(Explanation::counted(Weighed::NoTemporaryFits, &c.temporary_excluded).parts);
     } else {
-        Explanation {
-            reason: Reason::Capacity,
-            words: format!(
-                "all {} fitting temporary places are full on the arrival day",
-                c.temporary_lawful
-            ),
-        }
-    };
-    let words = format!("{}; {}", why_not_permanent.words, why_not_temporary.words);
+        why.parts.push(Why::TemporaryFull {
+            fitting: c.temporary_lawful,
+        });
+    }
     Placement {
         household: h.id,
         temporary: None,
         permanent: None,
-        explanation: Some(with_pin(
-            Explanation {
-                reason: why_not_permanent.reason,
-                words,
-            },
-            pin_note,
-        )),
+        explanation: Some(why.after_pin(pin_note)),
     }
 }
 
 /// A pin the plan does not follow is always explained, naming the pinned unit.
 fn explain_pin(inputs: &Inputs, c: &HouseholdCandidates, mut placement: Placement) -> Placement {
     if let (None, Some((d, Err(reason)))) = (&c.pin, &c.pin_district) {
-        let rest = placement
-            .explanation
-            .as_ref()
-            .map(|e| format!("; {}", e.words))
-            .unwrap_or_default();
+        let mut parts = vec![Why::DistrictPinNotFollowed {
+            district: *d,
+            most_often: *reason,
+        }];
+        if let Some(e) = placement.explanation.take() {
+            parts.extend(e.parts);
+        }
         placement.explanation = Some(Explanation {
             reason: Reason::Pin,
-            words: format!(
-                "pin to district {} not followed: no dwelling there can be used (most often: {}){rest}",
-                inputs.district(*d).label,
-                reason.words()
-            ),
+            parts,
         });
         return placement;
     }
@@ -669,53 +638,25 @@ fn explain_pin(inputs: &Inputs, c: &HouseholdCandidates, mut placement: Placemen
     if followed || explained {
         return placement;
     }
-    let pinned = inputs.unit(*pin);
-    let why = match verdict {
-        Err(reason) => reason.words().to_string(),
-        Ok(()) if pinned.tenure == Tenure::Temporary && placement.temporary.is_none() => {
-            "not needed: the household moves into its permanent home on arrival".to_string()
-        }
-        Ok(()) => placement
-            .explanation
-            .as_ref()
-            .map_or_else(|| Reason::Taken.words().to_string(), |e| e.words.clone()),
+    let not_needed = inputs.unit(*pin).tenure == Tenure::Temporary && placement.temporary.is_none();
+    let earlier = placement.explanation.take().map(|e| e.parts);
+    let (because, rest) = match (verdict, not_needed) {
+        // The rule that refused the pin, then what the household got instead.
+        (Err(reason), _) => (NotFollowed::Rule(*reason), earlier.unwrap_or_default()),
+        (Ok(()), true) => (NotFollowed::NotNeeded, Vec::new()),
+        (Ok(()), false) => (
+            earlier.map_or(NotFollowed::Rule(Reason::Taken), NotFollowed::Because),
+            Vec::new(),
+        ),
     };
-    let rest = placement
-        .explanation
-        .as_ref()
-        .filter(|_| verdict.is_err())
-        .map(|e| format!("; {}", e.words))
-        .unwrap_or_default();
+    let mut parts = vec![Why::PinNotFollowed {
+        unit: *pin,
+        because,
+    }];
+    parts.extend(rest);
     placement.explanation = Some(Explanation {
         reason: Reason::Pin,
-        words: format!("pin to {} not followed: {why}{rest}", pinned.name),
+        parts,
     });
     placement
-}
-
-fn with_pin(mut why: Explanation, pin: Option<Explanation>) -> Explanation {
-    if let Some(pin) = pin {
-        // The officer asked for a unit; that refusal is what they need to see first.
-        why.reason = Reason::Pin;
-        why.words = format!("{}; {}", pin.words, why.words);
-    }
-    why
-}
-
-/// "no permanent dwelling fits: 40 too small for the household, 12 …"; the
-/// rule that excluded the most is the binding reason.
-fn explain_counts(prefix: &str, counts: &BTreeMap<Reason, u32>) -> Explanation {
-    let mut sorted: Vec<(Reason, u32)> = counts.iter().map(|(r, n)| (*r, *n)).collect();
-    sorted.sort_by_key(|(r, n)| (std::cmp::Reverse(*n), *r));
-    let reason = sorted.first().map_or(Reason::Availability, |(r, _)| *r);
-    let parts: Vec<String> = sorted
-        .iter()
-        .map(|(r, n)| format!("{n} {}", r.words()))
-        .collect();
-    let words = if parts.is_empty() {
-        format!("{prefix}: the stock has none")
-    } else {
-        format!("{prefix}: {}", parts.join(", "))
-    };
-    Explanation { reason, words }
 }
