@@ -127,6 +127,17 @@ impl Household {
     pub fn final_in(&self, horizon: Day) -> Composition {
         self.at(horizon - 1)
     }
+
+    /// The household's type over the plan: the type it has at its largest,
+    /// counting the members who join it inside the horizon (members only
+    /// join, so that is its type at the end). A single adult whose spouse
+    /// and children follow within the horizon is a family. It sets the
+    /// priority ("families first"), the objective's weights, the summary's
+    /// groups, explain and the report.
+    #[must_use]
+    pub fn household_type(&self, horizon: Day) -> HouseholdType {
+        self.final_in(horizon).household_type()
+    }
 }
 
 /// What kind of stock a unit is.

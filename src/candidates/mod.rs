@@ -323,19 +323,23 @@ fn household_candidates(
                 ..Subject::new(inputs, scenario, travel, h, out.arrival, u)
             };
             let before = e.later.map_or(PERMANENT.len(), |(i, _)| i);
-            let refused = rules::first_refusal(&PERMANENT[..before], &[Layer::MoveIn], &s)
-                .or(e.later)
-                .map(|(_, r)| r);
+            // The move-in rules on the household's move-in days.
+            let refused = match rules::lawful_day(&PERMANENT[..before], &[Layer::MoveIn], &s) {
+                Err(refusal) => Err(refusal),
+                Ok(day) => e.later.map_or(Ok(day), Err),
+            };
             match refused {
-                Some(r) => {
+                Err((_, r)) => {
                     *out.permanent_excluded.entry(r).or_default() += 1;
                     None
                 }
-                None => Some(u),
+                Ok(day) => Some((u, day)),
             }
         });
-        let option = |u: &Unit| {
-            rules::permanent_option(&Subject::new(inputs, scenario, travel, h, out.arrival, u))
+        let option = |(u, day): (&Unit, Day)| {
+            rules::permanent_option(
+                &Subject::new(inputs, scenario, travel, h, out.arrival, u).on(day),
+            )
         };
         // A partial pin keeps every lawful dwelling (of its district, below):
         // the pin is resolved to one of them, and a district is small.
@@ -344,20 +348,19 @@ fn household_candidates(
             None => out.permanent = lawful.map(option).collect(),
             Some(s) => {
                 // Only the shortlist's options are stored.
-                let costed: Vec<(f64, UnitId)> = lawful
-                    .map(|u| {
-                        let cost = cost::pair_cost(inputs, scenario, decisions, h, &option(u));
-                        (cost, u.id)
-                    })
+                let options: Vec<PermanentOption> = lawful.map(option).collect();
+                let costed: Vec<(f64, UnitId)> = options
+                    .iter()
+                    .map(|o| (cost::pair_cost(inputs, scenario, decisions, h, o), o.unit))
                     .collect();
                 // Slot 0: no district.
                 let slot = |u: UnitId| inputs.unit(u).district.map_or(0, |d| d.index() + 1);
                 let kept = s.select(&costed, (slot, inputs.districts.len() + 1), locked_unit);
-                out.permanent = costed
-                    .iter()
+                out.permanent = options
+                    .into_iter()
                     .zip(&kept)
                     .filter(|&(_, &k)| k)
-                    .map(|(&(_, unit), _)| option(inputs.unit(unit)))
+                    .map(|(o, _)| o)
                     .collect();
                 out.unlisted = crate::ids::to_u32(costed.len() - out.permanent.len());
                 if let Some(cover) = cover

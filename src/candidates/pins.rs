@@ -91,14 +91,14 @@ pub(super) fn pin_unit(
     let u = inputs.unit(pin);
     let moved_in = origin == PinOrigin::MovedIn;
     let lawful = Subject::new(inputs, scenario, travel, h, out.arrival, u);
-    let verdict = match rules::first_refusal(rules::rules_of(u.tenure), &ALL_LAYERS, &lawful) {
-        Some((_, r)) => Err(r),
-        None => Ok(()),
+    let verdict = match rules::lawful_day(rules::rules_of(u.tenure), &ALL_LAYERS, &lawful) {
+        Err((_, r)) => Err(r),
+        Ok(_) => Ok(()),
     };
     let may_force = moved_in || decisions.force.is_some();
     let verdict = match verdict {
         Err(_) if may_force => {
-            let forced = Subject { moved_in, ..lawful };
+            let forced = Subject { moved_in, ..lawful }.on_move_in_day();
             let broken = rules::broken_rules(&forced);
             let lawful_otherwise = broken.iter().all(|r| r.forceable() || moved_in);
             if lawful_otherwise {

@@ -175,14 +175,10 @@ impl Cover {
             c.unlisted -= crate::ids::to_u32(units.len());
             c.cover.clone_from(&units);
             c.permanent.extend(units.into_iter().map(|u| {
-                rules::permanent_option(&Subject::new(
-                    inputs,
-                    scenario,
-                    travel,
-                    h,
-                    c.arrival,
-                    inputs.unit(u),
-                ))
+                rules::permanent_option(
+                    &Subject::new(inputs, scenario, travel, h, c.arrival, inputs.unit(u))
+                        .on_move_in_day(),
+                )
             }));
             c.permanent.sort_unstable_by_key(|o| o.unit);
         }

@@ -366,7 +366,7 @@ fn score_rolling(
     let decisions = Decisions::of_files(inputs);
     let mut candidates: Candidates =
         candidates::build(inputs, scenario, &travel, &decisions, tuning);
-    let mut picks: Vec<Option<UnitId>> = vec![None; inputs.households.len()];
+    let mut picks: Vec<Option<solve::PermanentHome>> = vec![None; inputs.households.len()];
     let mut dropped = 0;
     for (i, c) in committed.iter().enumerate() {
         let Some(c) = c else { continue };
@@ -387,7 +387,10 @@ fn score_rolling(
             Ok(option) if option.move_in == c.from => {
                 hc.permanent.retain(|o| o.unit != c.unit);
                 hc.permanent.push(option);
-                picks[i] = Some(c.unit);
+                picks[i] = Some(solve::PermanentHome {
+                    unit: c.unit,
+                    from: c.from,
+                });
             }
             _ => dropped += 1,
         }

@@ -377,7 +377,7 @@ pub fn rows(
                     .as_ref()
                     .map(|e| reasons::sentence(inputs, scenario, e)),
                 reason_code: p.explanation.as_ref().map(|e| e.reason.code()),
-                household_type: h.initial().household_type(),
+                household_type: h.household_type(scenario.horizon_days),
                 pin: None,
                 previous: None,
                 position: None,

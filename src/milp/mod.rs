@@ -134,7 +134,7 @@ pub fn build(
     {
         let start = pairs.len();
         if c.arrival < horizon {
-            let t = h.initial().household_type();
+            let t = h.household_type(horizon);
             let day_weight = w.temporary_person_day.of(t);
             constant += day_weight * person_days(h, c.arrival, horizon);
             if decisions.proposal(h.id).is_some() {

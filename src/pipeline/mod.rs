@@ -214,7 +214,12 @@ pub fn plan(
             let picks: Vec<_> = solution
                 .chosen
                 .iter()
-                .map(|j| j.map(|j| model.pairs[j].unit))
+                .map(|j| {
+                    j.map(|j| {
+                        let pair = &model.pairs[j];
+                        solve::PermanentHome::candidate(candidates.of(pair.household), pair.unit)
+                    })
+                })
                 .collect();
             let plan = solve::allocate(
                 inputs,

@@ -137,7 +137,7 @@ pub fn pair_terms(
 ) -> Terms {
     let w = &scenario.weights;
     let horizon = scenario.horizon_days;
-    let t = h.initial().household_type();
+    let t = h.household_type(horizon);
     let persons = h.final_in(horizon).persons();
     let u = inputs.unit(o.unit);
     let saved = person_days(h, o.move_in, horizon);

@@ -256,6 +256,9 @@ pub struct Subject<'a> {
     pub arrival: Day,
     /// Moved in already (`--previous`): the move-in day is `arrival` itself.
     pub moved_in: bool,
+    /// The move-in day being judged, one of [`Subject::move_in_days`]
+    /// (`None`: the first of them).
+    pub day: Option<Day>,
     /// Whether the rent is affordable for the household's initial
     /// composition, when a caller has decided it already (a cache of
     /// [`Condition::AffordableOnMoveIn`] for the days before a reunion).
@@ -280,7 +283,17 @@ impl<'a> Subject<'a> {
             u,
             arrival,
             moved_in: false,
+            day: None,
             initial_affordable: None,
+        }
+    }
+
+    /// The same subject judged as moving in on `day`.
+    #[must_use]
+    pub fn on(self, day: Day) -> Self {
+        Self {
+            day: Some(day),
+            ..self
         }
     }
 
@@ -289,18 +302,56 @@ impl<'a> Subject<'a> {
     pub fn with_unit(self, u: &'a Unit) -> Self {
         Self {
             u,
+            day: None,
             initial_affordable: None,
             ..self
         }
     }
 
-    /// The day the household would move into a dwelling.
+    /// The day the household would move into a dwelling: the day being
+    /// judged, or the first of [`Subject::move_in_days`].
     #[must_use]
     pub fn move_in(&self) -> Day {
         if self.moved_in {
             self.arrival
         } else {
-            self.arrival.max(self.u.available_from)
+            self.day.unwrap_or_else(|| self.earliest())
+        }
+    }
+
+    /// The first day the household and the unit are both there.
+    fn earliest(&self) -> Day {
+        self.arrival.max(self.u.available_from)
+    }
+
+    /// The days on which a [`Layer::MoveIn`] verdict can change, earliest
+    /// first: the first day the household and the dwelling are both there
+    /// (its arrival or the dwelling's availability), and the reunion day
+    /// when it falls after that and within the horizon (the household's
+    /// composition, its income and its housing benefit change then). The
+    /// composition is the same on every day between two of these days, so
+    /// judging them is exact. A household that has moved in already, and a
+    /// temporary site (judged on the arrival day), have one day.
+    pub fn move_in_days(&self) -> impl Iterator<Item = Day> {
+        let first = Subject { day: None, ..*self }.move_in();
+        let reunion = self.h.reunion.as_ref().map(|r| r.day).filter(|&d| {
+            !self.moved_in
+                && self.u.tenure == Tenure::Permanent
+                && d > first
+                && d < self.scenario.horizon_days
+        });
+        std::iter::once(first).chain(reunion)
+    }
+
+    /// The subject on the first of its move-in days on which the
+    /// [`Layer::MoveIn`] rules hold (the first day if none does): the day a
+    /// forced pin moves in, whatever else it breaks.
+    #[must_use]
+    pub fn on_move_in_day(self) -> Self {
+        let rules = rules_of(self.u.tenure);
+        match lawful_day(rules, &[Layer::MoveIn], &self) {
+            Ok(day) => self.on(day),
+            Err(_) => self,
         }
     }
 
@@ -395,6 +446,28 @@ pub fn first_refusal(rules: &[Rule], layers: &[Layer], s: &Subject) -> Option<(u
         .map(|(i, r)| (i, r.reason))
 }
 
+/// The first of the subject's move-in days ([`Subject::move_in_days`]) on
+/// which no rule of `rules` whose layer is in `layers` fails; or, when
+/// every day fails, the first rule that fails on the first day. Rules of
+/// the other layers give the same verdict on every day, so only the move-in
+/// rules can make a later day lawful.
+pub fn lawful_day(rules: &[Rule], layers: &[Layer], s: &Subject) -> Result<Day, (usize, Reason)> {
+    let mut first = None;
+    for day in s.move_in_days() {
+        let on = s.on(day);
+        match first_refusal(rules, layers, &on) {
+            None => return Ok(on.move_in()),
+            Some(refusal) => {
+                first.get_or_insert(refusal);
+            }
+        }
+        if !layers.contains(&Layer::MoveIn) {
+            break;
+        }
+    }
+    Err(first.expect("a subject has a first move-in day"))
+}
+
 /// The first [`Layer::Unit`] rule of `rules` that fails for the unit.
 #[must_use]
 pub fn unit_refusal(
@@ -484,9 +557,9 @@ pub fn permanent_option_from(
     u: &Unit,
 ) -> Result<PermanentOption, Reason> {
     let s = Subject::new(inputs, scenario, travel, h, arrival, u);
-    match first_refusal(&PERMANENT, &ALL_LAYERS, &s) {
-        Some((_, r)) => Err(r),
-        None => Ok(permanent_option(&s)),
+    match lawful_day(&PERMANENT, &ALL_LAYERS, &s) {
+        Err((_, r)) => Err(r),
+        Ok(day) => Ok(permanent_option(&s.on(day))),
     }
 }
 
@@ -500,9 +573,9 @@ pub fn static_verdict(
     u: &Unit,
 ) -> Result<(), Reason> {
     let s = Subject::new(inputs, scenario, travel, h, arrival, u);
-    match first_refusal(rules_of(u.tenure), &ALL_LAYERS, &s) {
-        Some((_, r)) => Err(r),
-        None => Ok(()),
+    match lawful_day(rules_of(u.tenure), &ALL_LAYERS, &s) {
+        Err((_, r)) => Err(r),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -516,7 +589,8 @@ pub fn check_unit(inputs: &Inputs, scenario: &Scenario, u: &Unit) -> Result<(), 
 }
 
 /// Every static rule the unit breaks for the household, each checked on
-/// its own, each reason once. A household that moved in already
+/// its own, each reason once, on the subject's move-in day (see
+/// [`Subject::on_move_in_day`]). A household that moved in already
 /// (`moved_in`) breaks no date: its move-in is a fact.
 #[must_use]
 pub fn broken_rules(s: &Subject) -> Vec<Reason> {

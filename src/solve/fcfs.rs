@@ -1,7 +1,7 @@
 //! The status quo as a strategy: a municipality's waiting list.
 //!
-//! Households queue in arrival order. Whenever a household arrives or a
-//! dwelling falls vacant, the free dwellings go, in order of availability
+//! Households queue in arrival order. Whenever a household arrives, its
+//! family joins it or a dwelling falls vacant, the free dwellings go, in order of availability
 //! (then id), to the longest-waiting household each fits — the first fitting
 //! flat to whoever has waited longest. The same hard rules apply as for
 //! every strategy; [`super::allocate`] then bridges the waits with temporary
@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::{EveryLawful, Order, Plan, State, Strategy, allocate_from};
+use super::{EveryLawful, Order, PermanentHome, Plan, State, Strategy, allocate_from};
 use crate::candidates::{Candidates, HouseholdCandidates, PermanentOption};
 use crate::ids::{DistrictId, PlaceId, UnitId};
 use crate::model::{Day, Decisions, Household, Inputs, Pin, Tenure};
@@ -174,7 +174,7 @@ pub fn picks(
     travel: &TravelTimes,
     candidates: &Candidates,
     decisions: &Decisions,
-) -> Vec<Option<UnitId>> {
+) -> Vec<Option<PermanentHome>> {
     let lists = WaitingLists::new(inputs, scenario, travel);
     picks_from(inputs, scenario, travel, candidates, decisions, &lists)
 }
@@ -186,10 +186,10 @@ fn picks_from(
     candidates: &Candidates,
     decisions: &Decisions,
     lists: &WaitingLists,
-) -> Vec<Option<UnitId>> {
+) -> Vec<Option<PermanentHome>> {
     let horizon = scenario.horizon_days;
     let mut state = State::new(inputs, scenario);
-    let mut picks: Vec<Option<UnitId>> = vec![None; inputs.households.len()];
+    let mut picks: Vec<Option<PermanentHome>> = vec![None; inputs.households.len()];
     for (i, c) in candidates.households.iter().enumerate() {
         if let Some((pin, Ok(()))) = c.pin
             && let Some(option) = c.permanent.iter().find(|o| o.unit == pin)
@@ -197,7 +197,10 @@ fn picks_from(
             let persons = inputs.households[i].final_in(horizon).persons();
             if state.permanent_ok(option, persons).is_ok() {
                 state.take_permanent(pin, persons);
-                picks[i] = Some(pin);
+                picks[i] = Some(PermanentHome {
+                    unit: pin,
+                    from: option.move_in,
+                });
             }
         }
     }
@@ -216,6 +219,17 @@ fn picks_from(
             .map(|u| u.available_from.max(0))
             .filter(|&d| d < horizon),
     );
+    // A reunion changes what a household can afford: on that day it goes
+    // down its whole list again.
+    let reunion = |i: usize| {
+        let c = &candidates.households[i];
+        inputs.households[i]
+            .reunion
+            .as_ref()
+            .map(|r| r.day)
+            .filter(|&d| d > c.arrival && d < horizon)
+    };
+    events.extend(queue.iter().filter_map(|&i| reunion(i)));
     let mut seekers: Vec<Option<Seeker<'_>>> = Vec::new();
     seekers.resize_with(inputs.households.len(), || None);
     for &i in &queue {
@@ -231,7 +245,8 @@ fn picks_from(
         });
     }
     // The state only fills up (nothing is released here), so a dwelling
-    // seen on an earlier day that did not fit then never fits later: each
+    // seen on an earlier day that did not fit then never fits later (until
+    // the household's reunion, which may make it affordable): each
     // day only the dwellings that became possible since are tried, and the
     // first that fits, by availability then id, is taken.
     for day in events {
@@ -244,6 +259,9 @@ fn picks_from(
             let persons = h.final_in(horizon).persons();
             let seeker = seekers[i].as_mut().expect("every queued household seeks");
             let list = &lists.lists[seeker.list];
+            if reunion(i) == Some(day) {
+                seeker.seen = 0;
+            }
             let from = seeker.seen;
             let to = from + list[from..].partition_point(|&u| inputs.unit(u).available_from <= day);
             seeker.seen = to;
@@ -251,14 +269,16 @@ fn picks_from(
                 .pinned
                 .take_if(|o| o.move_in <= day)
                 .filter(|o| state.permanent_ok(o, persons).is_ok());
-            // The household's own rules only for a dwelling free for it now.
+            // The household's own rules only for a dwelling free for it
+            // now: its move-in day has come.
             let fits = |&u: &UnitId| {
-                Some(u) != seeker.locked
+                let free = Some(u) != seeker.locked
                     && seeker
                         .district
                         .is_none_or(|d| inputs.unit(u).district == Some(d))
-                    && state.dwelling_ok(u, persons).is_ok()
-                    && crate::rules::permanent_option_from(
+                    && state.dwelling_ok(u, persons).is_ok();
+                free.then(|| {
+                    crate::rules::permanent_option_from(
                         inputs,
                         scenario,
                         travel,
@@ -266,23 +286,34 @@ fn picks_from(
                         c.arrival,
                         inputs.unit(u),
                     )
-                    .is_ok()
+                    .ok()
+                    .filter(|o| o.move_in <= day)
+                    .map(|o| PermanentHome {
+                        unit: u,
+                        from: o.move_in,
+                    })
+                })
+                .flatten()
             };
             let batch = &list[from..to];
             let found = if batch.len() >= PARALLEL_FROM {
                 // In order, in parallel: the first that fits, as sequentially.
-                batch.par_iter().find_first(|u| fits(u)).copied()
+                batch.par_iter().find_map_first(fits)
             } else {
-                batch.iter().find(|u| fits(u)).copied()
+                batch.iter().find_map(fits)
             };
-            let key = |u: UnitId| (inputs.unit(u).available_from, u);
+            let pinned = pinned.map(|o| PermanentHome {
+                unit: o.unit,
+                from: o.move_in,
+            });
+            let key = |p: &PermanentHome| (inputs.unit(p.unit).available_from, p.unit);
             let chosen = match (found, pinned) {
-                (Some(u), Some(o)) => Some(if key(o.unit) < key(u) { o.unit } else { u }),
-                (found, pinned) => found.or(pinned.map(|o| o.unit)),
+                (Some(f), Some(p)) => Some(if key(&p) < key(&f) { p } else { f }),
+                (found, pinned) => found.or(pinned),
             };
-            if let Some(u) = chosen {
-                state.take_permanent(u, persons);
-                picks[i] = Some(u);
+            if let Some(p) = chosen {
+                state.take_permanent(p.unit, persons);
+                picks[i] = Some(p);
                 seekers[i] = None;
             }
         }

@@ -43,6 +43,26 @@ pub struct PermanentHome {
     pub from: Day,
 }
 
+impl PermanentHome {
+    /// The home of one of the household's candidate options, from its
+    /// move-in day.
+    ///
+    /// # Panics
+    /// If `unit` is not one of the candidates' options.
+    #[must_use]
+    pub fn candidate(c: &HouseholdCandidates, unit: UnitId) -> Self {
+        let option = c
+            .permanent
+            .iter()
+            .find(|o| o.unit == unit)
+            .expect("a pair of the model is a candidate option");
+        Self {
+            unit,
+            from: option.move_in,
+        }
+    }
+}
+
 /// What one household gets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placement {
@@ -270,8 +290,9 @@ pub fn greedy(inputs: &Inputs, scenario: &Scenario, candidates: &Candidates) -> 
     )
 }
 
-/// Turns chosen permanent homes (`picks`, one entry per household; `None`:
-/// let `allocate` choose, as the greedy rule does) into a plan: reserves the
+/// Turns chosen permanent homes (`picks`, one entry per household, each
+/// with the move-in day the strategy found lawful; `None`: let `allocate`
+/// choose, as the greedy rule does) into a plan: reserves the
 /// picks, bridges each wait with a temporary place, fills in what the picks
 /// left possible, and explains every household that got less.
 ///
@@ -282,7 +303,7 @@ pub fn allocate(
     inputs: &Inputs,
     scenario: &Scenario,
     candidates: &Candidates,
-    picks: Option<&[Option<UnitId>]>,
+    picks: Option<&[Option<PermanentHome>]>,
     order_by: Order,
     strategy: Strategy,
 ) -> Plan {
@@ -303,7 +324,7 @@ fn allocate_from(
     inputs: &Inputs,
     scenario: &Scenario,
     candidates: &Candidates,
-    picks: Option<&[Option<UnitId>]>,
+    picks: Option<&[Option<PermanentHome>]>,
     order_by: Order,
     strategy: Strategy,
     every_lawful: Option<EveryLawful<'_>>,
@@ -317,7 +338,7 @@ fn allocate_from(
         let pinned =
             matches!(&c.pin, Some((u, Ok(()))) if inputs.unit(*u).tenure == Tenure::Permanent);
         match order_by {
-            Order::Priority => (!pinned, h.initial().household_type(), c.arrival, h.id),
+            Order::Priority => (!pinned, h.household_type(horizon), c.arrival, h.id),
             Order::Arrival => (
                 !pinned,
                 crate::model::HouseholdType::Family,
@@ -329,9 +350,9 @@ fn allocate_from(
     let mut state = State::new(inputs, scenario);
     if let Some(picks) = picks {
         for (h, pick) in inputs.households.iter().zip(picks) {
-            if let Some(u) = pick {
-                state.take_permanent(*u, h.final_in(horizon).persons());
-                state.reserved_for[u.index()] = Some(h.id);
+            if let Some(p) = pick {
+                state.take_permanent(p.unit, h.final_in(horizon).persons());
+                state.reserved_for[p.unit.index()] = Some(h.id);
             }
         }
     }
@@ -373,7 +394,7 @@ fn place_one(
     state: &mut State<'_>,
     h: &Household,
     c: &HouseholdCandidates,
-    pick: Option<UnitId>,
+    pick: Option<PermanentHome>,
     mut fill_in: bool,
     every_lawful: Option<EveryLawful<'_>>,
 ) -> Placement {
@@ -388,14 +409,11 @@ fn place_one(
         std::borrow::Cow::Borrowed(&c.temporary);
     // A strategy's pick: already reserved and checked against the caps; it
     // needs only a temporary place until move-in.
-    if let Some(unit) = pick {
-        // A pick outside the candidates (fcfs under a shortlist, which
-        // checks the rules itself) is a lawful dwelling: the household
-        // moves in when both it and the dwelling are there.
-        let move_in = c.permanent.iter().find(|o| o.unit == unit).map_or_else(
-            || c.arrival.max(inputs.unit(unit).available_from),
-            |o| o.move_in,
-        );
+    if let Some(PermanentHome {
+        unit,
+        from: move_in,
+    }) = pick
+    {
         let bridged = if move_in > c.arrival {
             state.find_temporary(&temporary, h, c.arrival, move_in)
         } else {

@@ -257,3 +257,80 @@ fn work_travel_is_weighed_and_bounded() {
     assert_field(&plan, "H3", "reason_code", "work_travel");
     assert_field(&plan, "H3", "work_travel_minutes", "");
 }
+
+/// Plans `tests/data/<case>` with `args` added, asserts the checker passes.
+fn plan_case_with(case: &str, args: &[&str]) -> Plan {
+    let scenario = data_dir().join(case).join("scenario.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = crate::bin()
+        .arg("plan")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{case} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let violations = crate::checker::check_plan(&scenario, &out);
+    assert!(violations.is_empty(), "{case} {args:?}: {violations:#?}");
+    read_plan(&out)
+}
+
+#[test]
+fn a_home_affordable_from_the_reunion_is_lawful_from_that_day() {
+    for strategy in ["optimise", "greedy", "fcfs"] {
+        let plan = plan_case_with("rule_affordability_reunion", &["--strategy", strategy]);
+        let row = |c| field(&plan, "H1", c);
+        assert_eq!(
+            [
+                row("perm_unit"),
+                row("perm_from"),
+                row("temp_unit"),
+                row("temp_from"),
+                row("temp_to")
+            ],
+            ["F", "2026-04-01", "T1", "2026-01-01", "2026-04-01"],
+            "{strategy}: {:#?}",
+            plan["H1"]
+        );
+        assert_eq!(row("housing_benefit"), "3916", "{strategy}");
+        assert_eq!(row("disposable"), "13206", "{strategy}");
+        assert_eq!(row("household_type"), "family", "{strategy}");
+    }
+    // The officer's pin to F is lawful: no --force is needed.
+    let pinned = plan_case_with("rule_affordability_reunion", &["--pin", "H1=F"]);
+    assert_field(&pinned, "H1", "perm_unit", "F");
+    assert_field(&pinned, "H1", "perm_from", "2026-04-01");
+    // explain agrees with the plan.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let scenario = data_dir().join("rule_affordability_reunion/scenario.toml");
+    assert!(crate::run_plan(&scenario, &out).status.success());
+    let o = crate::bin()
+        .args(["explain", "--json"])
+        .arg(&out)
+        .arg("H1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["home"]["unit"], "F");
+    assert_eq!(json["home"]["from"], "2026-04-01");
+    assert_eq!(json["limits"]["lawful"], 1, "{:#}", json["limits"]);
+}
+
+#[test]
+fn a_single_whose_family_follows_is_weighted_as_a_family() {
+    for strategy in ["optimise", "greedy"] {
+        let plan = plan_case_with("rule_priority_followers", &["--strategy", strategy]);
+        assert_field(&plan, "H1", "perm_unit", "F");
+        assert_field(&plan, "H1", "household_type", "family");
+        assert_field(&plan, "H2", "status", "temporary_only");
+        assert_field(&plan, "H2", "household_type", "couple");
+    }
+}

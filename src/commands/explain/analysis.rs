@@ -81,7 +81,7 @@ fn pair_terms(ctx: &Context, h: &Household, o: &PermanentOption, others: u32) ->
     let horizon = scenario.horizon_days;
     let t = crate::rules::cost::pair_terms(inputs, scenario, &ctx.decisions, h, o);
     let u = inputs.unit(o.unit);
-    let ty = h.initial().household_type();
+    let ty = h.household_type(horizon);
     let persons = h.final_in(horizon).persons();
     let rooms_needed = persons.div_ceil(scenario.rules.max_persons_per_room);
     let empty_days = (o.move_in - u.available_from.max(0)).max(0);
@@ -686,7 +686,7 @@ fn report(ctx: &Context, h: &Household) -> Report {
     });
     Report {
         household: h.name.clone(),
-        household_type: h.initial().household_type(),
+        household_type: h.household_type(scenario.horizon_days),
         adults: h.adults,
         children: h.children,
         reunion,

@@ -8,7 +8,7 @@ use super::plan_rows::Case;
 
 /// The status, its columns, the household type and the persons.
 pub(super) fn check_status(c: &Case<'_>, v: &mut Vec<String>) {
-    let (id, h, r, status) = (c.id, c.h, c.r, c.status);
+    let (id, r, status) = (c.id, c.r, c.status);
     let fin = c.fin;
     match status {
         "permanent" => {
@@ -49,7 +49,8 @@ pub(super) fn check_status(c: &Case<'_>, v: &mut Vec<String>) {
         ));
     }
     let ty = get(r, "household_type").unwrap_or("");
-    if ty != household_type((h.adults, h.children)) && ty != household_type(fin) {
+    // The type over the plan: with the members who join inside the horizon.
+    if ty != household_type(fin) {
         v.push(format!("type: {id} household_type {ty:?}"));
     }
     if num(r, "persons") != Some(f64::from(fin.0 + fin.1)) {
