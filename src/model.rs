@@ -141,7 +141,8 @@ impl Household {
 }
 
 /// What kind of stock a unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     MunicipalBuilding,
     PrivateRental,
@@ -172,17 +173,14 @@ impl UnitKind {
         }
     }
 
-    /// Herning's order for temporary places: empty municipal buildings first,
-    /// then private leases, then containers.
-    #[must_use]
-    pub fn temporary_rank(self) -> u8 {
-        match self {
-            Self::MunicipalBuilding => 0,
-            Self::PrivateRental => 1,
-            Self::SocialHousing => 2,
-            Self::Container => 3,
-        }
-    }
+    /// Every kind, in the order temporary places of kinds left out of
+    /// `temporary.order` are tried.
+    pub const ALL: [UnitKind; 4] = [
+        Self::MunicipalBuilding,
+        Self::PrivateRental,
+        Self::SocialHousing,
+        Self::Container,
+    ];
 }
 
 /// Whether a unit is a temporary site or a permanent dwelling.

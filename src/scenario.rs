@@ -87,6 +87,8 @@ struct RawScenario {
     privacy: Privacy,
     #[serde(default)]
     spread: SpreadSettings,
+    #[serde(default)]
+    temporary: TemporarySettings,
 }
 
 #[derive(Debug, Deserialize)]
@@ -337,6 +339,48 @@ impl Default for SpreadSettings {
     }
 }
 
+/// How temporary places are chosen (`[temporary]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TemporarySettings {
+    /// The order in which kinds of temporary place are tried; inside a kind,
+    /// the place nearest in travel to the household's language school, then
+    /// the cheapest for the municipality. Kinds left out come after the
+    /// listed ones, in the default order.
+    pub order: Vec<crate::model::UnitKind>,
+}
+
+impl Default for TemporarySettings {
+    /// Herning Kommune's order: empty municipal buildings, then private
+    /// leases, then containers.
+    fn default() -> Self {
+        use crate::model::UnitKind;
+        Self {
+            order: vec![
+                UnitKind::MunicipalBuilding,
+                UnitKind::PrivateRental,
+                UnitKind::Container,
+            ],
+        }
+    }
+}
+
+impl TemporarySettings {
+    /// Where a kind stands in [`TemporarySettings::order`]: kinds left out
+    /// come after every listed one, in [`crate::model::UnitKind::ALL`]'s
+    /// order.
+    #[must_use]
+    pub fn rank(&self, kind: crate::model::UnitKind) -> usize {
+        let all = crate::model::UnitKind::ALL;
+        self.order
+            .iter()
+            .position(|&k| k == kind)
+            .unwrap_or_else(|| {
+                self.order.len() + all.iter().position(|&k| k == kind).unwrap_or(all.len())
+            })
+    }
+}
+
 /// What published (GIS) outputs may show.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -421,6 +465,7 @@ pub struct Scenario {
     pub weights: Weights,
     pub privacy: Privacy,
     pub spread: SpreadSettings,
+    pub temporary: TemporarySettings,
 }
 
 impl Scenario {
@@ -504,6 +549,22 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         ));
     }
     raw.network.check().map_err(invalid)?;
+    if let Some(twice) = raw
+        .temporary
+        .order
+        .iter()
+        .enumerate()
+        .find(|&(i, k)| raw.temporary.order[..i].contains(k))
+        .map(|(_, k)| k)
+    {
+        return Err(at(
+            "order",
+            format!(
+                "key `temporary.order`: found \"{}\" twice, expected each kind at most once",
+                twice.as_str()
+            ),
+        ));
+    }
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let resolve = |p: &str| normalise(&dir.join(p));
     let name = raw.name.unwrap_or_else(|| {
@@ -540,6 +601,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         weights: raw.weights,
         privacy: raw.privacy,
         spread: raw.spread,
+        temporary: raw.temporary,
     })
 }
 

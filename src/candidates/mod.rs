@@ -97,9 +97,8 @@ pub fn build(
     let max = scenario.rules.max_travel_min;
     // Units within reach, per language school (`None`: the nearest one):
     // the dwellings in unit order, the temporary sites in the order every
-    // strategy tries them (Herning's: municipal building, private lease,
-    // container; then nearest to the school, then id), which depends on the
-    // school only, so each household's sites come out in that order.
+    // strategy tries them ([`site_order`]), which depends on the school
+    // only, so each household's sites come out in that order.
     let horizon = scenario.horizon_days;
     let mut reach: HashMap<Option<PlaceId>, Reach> = HashMap::new();
     for h in &inputs.households {
@@ -111,8 +110,14 @@ pub fn build(
             let (permanent, mut temporary): (Vec<UnitId>, Vec<UnitId>) = units
                 .into_iter()
                 .partition(|&u| inputs.unit(u).tenure == Tenure::Permanent);
-            let key =
-                |u: UnitId| site_order(inputs, u, travel.school_minutes_from(h.language_school, u));
+            let key = |u: UnitId| {
+                site_order(
+                    inputs,
+                    scenario,
+                    u,
+                    travel.school_minutes_from(h.language_school, u),
+                )
+            };
             temporary.sort_by(|&a, &b| {
                 key(a)
                     .partial_cmp(&key(b))
@@ -241,16 +246,21 @@ pub fn build(
 }
 
 /// Where a temporary site stands in the order every strategy tries them:
-/// Herning's (municipal building, private lease, container), then nearest
-/// to the school, then id.
+/// its kind in `temporary.order` (Herning's by default: municipal building,
+/// private lease, container), then nearest to the school, then cheapest
+/// for the municipality (`cost` per person), then lowest charge, then id.
 pub(crate) fn site_order(
     inputs: &Inputs,
+    scenario: &Scenario,
     unit: UnitId,
     school_minutes: Option<f64>,
-) -> (u8, f64, UnitId) {
+) -> (usize, f64, i64, i64, UnitId) {
+    let u = inputs.unit(unit);
     (
-        inputs.unit(unit).kind.temporary_rank(),
+        scenario.temporary.rank(u.kind),
         school_minutes.unwrap_or(0.0),
+        u.cost_dkk,
+        u.rent_dkk,
         unit,
     )
 }

@@ -116,8 +116,9 @@ pub(super) fn pin_unit(
                             let sites = Arc::make_mut(&mut out.temporary);
                             sites.push(rules::temporary_option(&forced));
                             sites.sort_by(|a, b| {
-                                let key =
-                                    |o: &TemporaryOption| site_order(inputs, o.unit, o.travel_min);
+                                let key = |o: &TemporaryOption| {
+                                    site_order(inputs, scenario, o.unit, o.travel_min)
+                                };
                                 key(a)
                                     .partial_cmp(&key(b))
                                     .expect("travel minutes are finite")

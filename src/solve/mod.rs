@@ -403,8 +403,9 @@ fn place_one(
     let persons = h.final_in(horizon).persons();
     let mut pin_note: Option<Explanation> = None;
 
-    // Temporary options in Herning's order, then nearest to the school (the
-    // candidates keep them in that order); only a pin narrows them.
+    // Temporary options in `temporary.order`, then nearest to the school,
+    // then cheapest (the candidates keep them in that order); only a pin
+    // narrows them.
     let mut temporary: std::borrow::Cow<'_, [TemporaryOption]> =
         std::borrow::Cow::Borrowed(&c.temporary);
     // A strategy's pick: already reserved and checked against the caps; it

@@ -334,3 +334,38 @@ fn a_single_whose_family_follows_is_weighted_as_a_family() {
         assert_field(&plan, "H2", "household_type", "couple");
     }
 }
+
+#[test]
+fn the_temporary_place_follows_the_order_of_kinds_then_travel_then_cost() {
+    let case = data_dir().join("rule_temporary_order");
+    for (scenario, expected) in [
+        ("scenario.toml", "M2"),
+        ("scenario_containers_first.toml", "C2"),
+    ] {
+        for strategy in ["optimise", "greedy", "fcfs"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("out");
+            let o = crate::bin()
+                .arg("plan")
+                .arg(case.join(scenario))
+                .arg("--out")
+                .arg(&out)
+                .args(["--strategy", strategy])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let violations = crate::checker::check_plan(&case.join(scenario), &out);
+            assert!(
+                violations.is_empty(),
+                "{scenario} {strategy}: {violations:#?}"
+            );
+            let plan = read_plan(&out);
+            assert_eq!(
+                field(&plan, "H1", "temp_unit"),
+                expected,
+                "{scenario} {strategy}"
+            );
+            assert_field(&plan, "H1", "perm_unit", "P1");
+        }
+    }
+}

@@ -104,6 +104,7 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
         travel::check_reported_travel(&case, v);
     }
     caps::check_caps(sc, inputs, &occupancy, v);
+    temporary::check_site_order(sc, inputs, &rows, &occupancy, v);
 }
 
 fn day_before(d: NaiveDate) -> NaiveDate {

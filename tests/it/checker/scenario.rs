@@ -34,6 +34,8 @@ pub struct Scenario {
     pub max_district_share: f64,
     pub max_households_per_building: usize,
     pub max_travel_min: f64,
+    /// `temporary.order`: the order in which kinds of temporary place are tried.
+    pub temporary_order: Vec<String>,
     /// `rules.max_work_travel_min`; `None`: no limit (the default).
     pub max_work_travel_min: Option<f64>,
     pub speed_kmh: f64,
@@ -161,6 +163,11 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, String> {
         max_households_per_building: toml_f64(&t, &["rules", "max_households_per_building"], 2.0)
             as usize,
         max_travel_min: toml_f64(&t, &["rules", "max_travel_min"], 60.0),
+        temporary_order: toml_strs(
+            &t,
+            &["temporary", "order"],
+            &["municipal_building", "private_rental", "container"],
+        ),
         max_work_travel_min: toml_get(&t, &["rules", "max_work_travel_min"])
             .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))),
         speed_kmh: toml_f64(&t, &["travel", "speed_kmh"], 30.0),

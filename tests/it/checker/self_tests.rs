@@ -385,3 +385,32 @@ fn arrival_after_the_horizon_placed() {
 fn wrong_district_column() {
     expect(&set(VALID, "H2", "district", "D3"), &none, "district");
 }
+
+#[test]
+fn a_later_temporary_place_while_an_earlier_one_had_room() {
+    // Without its end date T1 (municipal building, capacity 4) is lawful for
+    // H5 and has room beside H1 (3 persons until 15 January); by the default
+    // order municipal buildings come before containers such as T2.
+    let open_t1 = |d: &Path| {
+        edit_file(
+            d,
+            "housing.geojson",
+            "\"available_until\": \"2026-03-01\"",
+            "\"accessible\": false",
+        );
+    };
+    expect(VALID, &open_t1, "temporary_order");
+    // With containers first, T2 is H5's first place, and now H1 should have
+    // been there too.
+    let containers_first = |d: &Path| {
+        open_t1(d);
+        let p = d.join("scenario.toml");
+        let s = fs::read_to_string(&p).unwrap();
+        fs::write(&p, s + "\n[temporary]\norder = [\"container\"]\n").unwrap();
+    };
+    let v = run(VALID, &containers_first);
+    assert!(
+        v.len() == 1 && v[0].starts_with("temporary_order: H1 in T1"),
+        "{v:#?}"
+    );
+}
