@@ -321,6 +321,7 @@ fn a_home_affordable_from_the_reunion_is_lawful_from_that_day() {
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json["home"]["unit"], "F");
     assert_eq!(json["home"]["from"], "2026-04-01");
+    assert_eq!(json["home"]["from_reunion"], true);
     assert_eq!(json["limits"]["lawful"], 1, "{:#}", json["limits"]);
 }
 

@@ -448,6 +448,9 @@ fn report(ctx: &Context, h: &Household) -> Report {
             district: unit.district.map(|d| inputs.district(d).label.clone()),
             building: unit.building.clone(),
             from: scenario.date(o.move_in),
+            from_reunion: o.move_in
+                > crate::rules::Subject::new(inputs, scenario, &ctx.travel, h, c.arrival, unit)
+                    .move_in(),
             travel_min: o.travel_min,
             forced_rules: forced,
         }

@@ -99,6 +99,10 @@ pub struct Home {
     pub district: Option<String>,
     pub building: String,
     pub from: NaiveDate,
+    /// The household moves in on its reunion day, not on the first day it
+    /// and the dwelling are both there: only from then can it afford the
+    /// rent (docs/model.md, "move-in days").
+    pub from_reunion: bool,
     pub travel_min: Option<f64>,
     /// The rules a forced pin breaks (empty: lawful).
     pub forced_rules: Vec<&'static str>,

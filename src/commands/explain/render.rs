@@ -151,6 +151,11 @@ pub fn render_text(r: &Report) -> String {
             home.from,
             home.travel_min.map_or("-".to_string(), |t| number(t, 1))
         );
+        if home.from_reunion {
+            plan.push_str(
+                "; it moves in on its reunion day, as only from then can it afford the rent",
+            );
+        }
         if !home.forced_rules.is_empty() {
             let _ = write!(
                 plan,
