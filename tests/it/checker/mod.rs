@@ -98,6 +98,7 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
         temporary::check_stay(&case, &mut occupancy, v);
         permanent::check_home(&case, &mut occupancy, v);
         temporary::check_roof(&case, v);
+        permanent::check_no_home_missed(&case, v);
         pins::check_pin(&case, v);
         districts::check_district_column(&case, v);
         money::check_money_columns(&case, v);

@@ -414,3 +414,24 @@ fn a_later_temporary_place_while_an_earlier_one_had_room() {
         "{v:#?}"
     );
 }
+
+#[test]
+fn a_lawful_home_missed_is_found() {
+    // The plan the planner made of `rule_affordability_reunion` before it
+    // judged the reunion day: H1 is told no dwelling fits, yet F is
+    // affordable from the reunion on 2026-04-01.
+    let plan = "\
+household_id,status,temp_unit,temp_from,temp_to,perm_unit,perm_from,district,persons,income,housing_benefit,rent,disposable,travel_minutes,work_travel_minutes,reason,reason_code,household_type
+H1,temporary_only,T1,2026-01-01,2027-01-01,,,D1,4,18290,0,3000,15290,5.5,,no permanent dwelling fits,size,family
+";
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("plan.csv"), plan).unwrap();
+    let scenario = data_dir().join("rule_affordability_reunion/scenario.toml");
+    let v = check_plan(&scenario, tmp.path());
+    assert!(
+        v.iter()
+            .any(|m| m
+                .starts_with("missed: H1 is told `size` but F passes every rule from 2026-04-01")),
+        "{v:#?}"
+    );
+}
