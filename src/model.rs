@@ -98,6 +98,10 @@ pub enum PinOrigin {
     CommandLine,
     /// Moved in before the scenario's start according to `--previous`: a fact, forced.
     MovedIn,
+    /// Lived in a temporary place on the scenario's start according to
+    /// `--previous`: it stays there while the place holds it; when the place
+    /// closes or is full it moves, and `replanning` says why.
+    Resident,
 }
 
 impl Household {
@@ -346,6 +350,19 @@ pub struct PreviousPlan {
     pub proposals: Vec<Option<Proposal>>,
     /// Households of the earlier plan that are not in this scenario.
     pub dropped: Vec<String>,
+    /// One entry per household: its stay in a temporary place going on at
+    /// the scenario's start, if any.
+    pub stays: Vec<Option<PreviousStay>>,
+}
+
+/// An earlier stay in a temporary place, going on at the scenario's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousStay {
+    /// `None`: the site is no longer in the housing file.
+    pub unit: Option<UnitId>,
+    pub unit_name: String,
+    /// The day it moved in (before the start).
+    pub from: Day,
 }
 
 /// An earlier proposal: this dwelling from this day.
@@ -380,6 +397,20 @@ impl Decisions {
     #[must_use]
     pub fn pin(&self, h: HouseholdId) -> Option<Pin> {
         self.pins.get(h.index()).copied().flatten()
+    }
+
+    /// The day a household moved into `unit` before the scenario's start,
+    /// when that is a fact of the earlier plan (`--previous`): the plan
+    /// keeps the real date.
+    #[must_use]
+    pub fn moved_in_on(&self, h: HouseholdId, unit: UnitId) -> Option<Day> {
+        let pin = self.pin(h)?;
+        let proposal = self.proposal(h)?;
+        (pin.origin == PinOrigin::MovedIn
+            && pin.unit() == Some(unit)
+            && proposal.unit == Some(unit))
+        .then_some(proposal.from)
+        .filter(|&d| d < 0)
     }
 
     /// The household's earlier proposal when re-planning (`--previous`).

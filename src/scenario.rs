@@ -475,6 +475,17 @@ impl Scenario {
         self.start + chrono::Days::new(u64::try_from(day).unwrap_or(0))
     }
 
+    /// The date of a plan day, also before the start (a fact of an
+    /// earlier plan).
+    #[must_use]
+    pub fn calendar_date(&self, day: i64) -> NaiveDate {
+        if day < 0 {
+            self.start - chrono::Days::new(day.unsigned_abs())
+        } else {
+            self.date(day)
+        }
+    }
+
     /// The plan day of a date (negative before the start).
     #[must_use]
     pub fn day(&self, date: NaiveDate) -> i64 {

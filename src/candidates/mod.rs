@@ -66,6 +66,10 @@ pub struct HouseholdCandidates {
     /// The rules a forced pin breaks (`--force`, or moved in according to
     /// `--previous`); empty when the pin breaks none or is not forced.
     pub forced: Vec<Reason>,
+    /// The pin is the temporary place the household lives in on the start
+    /// (`--previous`), a fact rather than the officer's pin: a move out of
+    /// it is reported in `replanning`, not as a refused pin.
+    pub resident: bool,
 }
 
 /// Candidates of every household, in household order.

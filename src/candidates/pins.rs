@@ -90,6 +90,7 @@ pub(super) fn pin_unit(
 ) {
     let u = inputs.unit(pin);
     let moved_in = origin == PinOrigin::MovedIn;
+    out.resident = origin == PinOrigin::Resident;
     let lawful = Subject::new(inputs, scenario, travel, h, out.arrival, u);
     let verdict = match rules::lawful_day(rules::rules_of(u.tenure), &ALL_LAYERS, &lawful) {
         Err((_, r)) => Err(r),

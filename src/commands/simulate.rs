@@ -174,6 +174,7 @@ pub fn simulate(
                     })
                     .collect(),
                 dropped: Vec::new(),
+                stays: vec![None; index.len()],
             });
         }
         if sub.households.is_empty() {
@@ -413,7 +414,7 @@ fn score_rolling(
         &model,
         &plan,
     );
-    let rows = evaluate::rows(inputs, scenario, &travel, &plan);
+    let rows = evaluate::rows(inputs, scenario, &decisions, &travel, &plan);
     pipeline::check_every_household_once(inputs, &rows)?;
     let quality = Quality {
         objective,

@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::economy::{budget, income_dkk, temporary_charge_dkk};
-use crate::model::{HouseholdType, Inputs};
+use crate::ids::{HouseholdId, UnitId};
+use crate::model::{Day, Decisions, HouseholdType, Inputs};
 use crate::scenario::Scenario;
 use crate::solve::{Plan, Status, Strategy};
 use crate::spread::{self, Quadrant};
@@ -341,11 +342,28 @@ pub struct Quality {
     pub solve_seconds: f64,
 }
 
+/// The date a household moves into its permanent home: the plan's day, or
+/// the real date for a household that moved in before the start (a fact of
+/// the earlier plan, which a re-plan never rewrites).
+#[must_use]
+pub fn move_in_date(
+    scenario: &Scenario,
+    decisions: &Decisions,
+    h: HouseholdId,
+    unit: UnitId,
+    day: Day,
+) -> NaiveDate {
+    decisions
+        .moved_in_on(h, unit)
+        .map_or_else(|| scenario.date(day), |real| scenario.calendar_date(real))
+}
+
 /// The rows of `plan.csv`, one per household in input order.
 #[must_use]
 pub fn rows(
     inputs: &Inputs,
     scenario: &Scenario,
+    decisions: &Decisions,
     travel: &TravelTimes,
     plan: &Plan,
 ) -> Vec<HouseholdRow> {
@@ -411,7 +429,9 @@ pub fn rows(
                     &scenario.rules.min_disposable,
                 );
                 row.perm_unit = Some(u.name.clone());
-                row.perm_from = Some(scenario.date(home.from));
+                row.perm_from = Some(move_in_date(
+                    scenario, decisions, h.id, home.unit, home.from,
+                ));
                 row.housing_benefit = Some(b.housing_benefit_dkk);
                 row.rent = Some(b.rent_dkk);
                 row.disposable = Some(b.disposable_dkk);

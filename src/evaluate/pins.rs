@@ -39,6 +39,19 @@ pub struct Change {
     pub why: String,
 }
 
+/// A household that lived in a temporary place on the start and is moved
+/// by the new plan: only when the place closes or is full.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct SiteMove {
+    pub household: String,
+    pub before: String,
+    /// The new temporary place, if any (none: it moves into its permanent
+    /// home on the start, or has no roof).
+    pub after: Option<String>,
+    pub reason_code: String,
+    pub why: String,
+}
+
 /// How a re-plan relates to the earlier plan (`--previous`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Replanning {
@@ -49,6 +62,12 @@ pub struct Replanning {
     pub changed: Vec<Change>,
     /// Households of the earlier plan no longer in the households file.
     pub households_gone: Vec<String>,
+    /// Households living in a temporary place on the start: how many stay
+    /// there until they move on, and each that the plan moves, with why.
+    #[serde(default)]
+    pub residents: u32,
+    #[serde(default)]
+    pub residents_moved: Vec<SiteMove>,
 }
 
 /// The `pin` and `previous` cells of one household in `plan.csv`.
@@ -87,13 +106,25 @@ pub fn report(
         kept: 0,
         changed: Vec::new(),
         households_gone: prev.dropped.clone(),
+        residents: 0,
+        residents_moved: Vec::new(),
     });
     for (h, p) in inputs.households.iter().zip(&plan.placements) {
         let c = candidates.of(h.id);
         let home = p.permanent.map(|home| home.unit);
         let temp = p.temporary.map(|t| t.unit);
+        let resident = decisions
+            .pin(h.id)
+            .is_some_and(|p| p.origin == PinOrigin::Resident);
         let pin_cell = match (c.pin, c.pin_district) {
             (None, None) => None,
+            // Living in a temporary place is a fact, not the officer's pin:
+            // a move is in `replanning.residents_moved`.
+            (Some((u, _)), _) if resident => Some(if temp == Some(u) {
+                format!("stays in {}", inputs.unit(u).name)
+            } else {
+                format!("moves out of {}", inputs.unit(u).name)
+            }),
             (pin, district) => {
                 pins.pinned += 1;
                 let followed = match (pin, district) {
@@ -133,6 +164,51 @@ pub fn report(
                 })
             }
         };
+        if let (Some(r), Some(prev)) = (replanning.as_mut(), decisions.previous.as_ref())
+            && let Some(stay) = &prev.stays[h.id.index()]
+            && p.permanent.is_none_or(|home| home.from > 0)
+        {
+            r.residents += 1;
+            if stay.unit.is_none() || stay.unit != temp {
+                let (code, why) = match (stay.unit, c.pin) {
+                    (None, _) => (
+                        "withdrawn",
+                        format!("{} is no longer in the housing file", stay.unit_name),
+                    ),
+                    (Some(u), Some((pin, Err(rule)))) if pin == u => {
+                        (rule.code(), rule.words().to_string())
+                    }
+                    (Some(u), _) => {
+                        let site = inputs.unit(u);
+                        let closes = site.available_until.is_some_and(|until| {
+                            p.permanent.map_or(horizon, |home| home.from) - 1 > until
+                        });
+                        if closes {
+                            (
+                                Reason::Availability.code(),
+                                format!(
+                                    "{} closes on {}",
+                                    site.name,
+                                    scenario.date(site.available_until.unwrap_or_default())
+                                ),
+                            )
+                        } else {
+                            (
+                                Reason::Capacity.code(),
+                                format!("{} has no room for the whole wait", site.name),
+                            )
+                        }
+                    }
+                };
+                r.residents_moved.push(SiteMove {
+                    household: h.name.clone(),
+                    before: stay.unit_name.clone(),
+                    after: temp.map(|t| inputs.unit(t).name.clone()),
+                    reason_code: code.to_string(),
+                    why,
+                });
+            }
+        }
         let mut previous_cell = None;
         if let (Some(r), Some(prev)) = (replanning.as_mut(), decisions.previous.as_ref())
             && let Some(proposal) = &prev.proposals[h.id.index()]
@@ -142,7 +218,21 @@ pub fn report(
                 r.kept += 1;
                 previous_cell = Some("kept".to_string());
             } else {
+                // The officer's own pin, followed, moved it.
+                let officer = decisions
+                    .pin(h.id)
+                    .is_some_and(|p| matches!(p.origin, PinOrigin::CommandLine | PinOrigin::File));
+                let pinned_here = match (c.pin, c.pin_district) {
+                    (Some((u, Ok(()))), _) => home == Some(u),
+                    (_, Some((d, Ok(())))) => {
+                        home.is_some_and(|u| inputs.unit(u).district == Some(d))
+                    }
+                    _ => false,
+                };
                 let (code, why) = match proposal.unit {
+                    _ if officer && pinned_here => {
+                        (Reason::Pin.code(), "the officer's pin".to_string())
+                    }
                     None => (
                         "withdrawn",
                         format!(
@@ -164,14 +254,12 @@ pub fn report(
                                         .of(other.id)
                                         .pin
                                         .is_some_and(|(p, v)| p == u && v.is_ok());
-                                    (
-                                        Reason::Taken.code(),
-                                        format!(
-                                            "given to {}{}",
-                                            other.name,
-                                            if pinned { " (pinned)" } else { "" }
-                                        ),
-                                    )
+                                    let why = if pinned {
+                                        format!("gave way to the pin of {}", other.name)
+                                    } else {
+                                        format!("given to {}", other.name)
+                                    };
+                                    (Reason::Taken.code(), why)
                                 }
                                 Err(cap) => (cap.code(), cap.words().to_string()),
                                 Ok(()) => (

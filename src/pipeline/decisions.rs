@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::findings::closest;
 use crate::ids::UnitId;
-use crate::model::{Inputs, Pin, PinOrigin, PinTarget, PreviousPlan, Proposal};
+use crate::model::{Inputs, Pin, PinOrigin, PinTarget, PreviousPlan, PreviousStay, Proposal};
 use crate::scenario::Scenario;
 
 /// A problem with a `--pin` or `--previous` argument, in the officer's words.
@@ -106,7 +106,9 @@ pub fn apply_pins(
 
 /// Reads the permanent homes proposed by an earlier plan (`DIR/plan.csv`,
 /// standard or Danish Excel dialect). A household that moved in before the
-/// scenario's start is pinned to its home as a fact ([`PinOrigin::MovedIn`]).
+/// scenario's start is pinned to its home as a fact ([`PinOrigin::MovedIn`]);
+/// one living in a temporary place on the start is pinned to that place
+/// ([`PinOrigin::Resident`]).
 ///
 /// # Errors
 /// When `DIR/plan.csv` cannot be read or is not a plan.
@@ -123,13 +125,30 @@ pub fn read_previous(
         dir: dir.display().to_string(),
         proposals: vec![None; inputs.households.len()],
         dropped: Vec::new(),
+        stays: vec![None; inputs.households.len()],
     };
     let mut moved_in = Vec::new();
+    let mut residents = Vec::new();
     for row in rows {
         let Some(&h) = households.get(row.household_id.as_str()) else {
             previous.dropped.push(row.household_id);
             continue;
         };
+        // In a temporary place on the new start, and not moved on before it.
+        if let (Some(unit), Some(from), Some(to)) = (&row.temp_unit, row.temp_from, row.temp_to)
+            && scenario.day(from) < 0
+            && scenario.day(to) > 0
+        {
+            let id = units.get(unit.as_str()).copied();
+            if let Some(u) = id {
+                residents.push((h, u));
+            }
+            previous.stays[h] = Some(PreviousStay {
+                unit: id,
+                unit_name: unit.clone(),
+                from: scenario.day(from),
+            });
+        }
         let (Some(unit), Some(date)) = (row.perm_unit, row.perm_from) else {
             continue;
         };
@@ -144,6 +163,12 @@ pub fn read_previous(
             unit: id,
             unit_name: unit,
             from: day,
+        });
+    }
+    for (h, u) in residents {
+        decided[h] = Some(Pin {
+            target: PinTarget::Unit(u),
+            origin: PinOrigin::Resident,
         });
     }
     for (h, u) in moved_in {

@@ -241,7 +241,7 @@ pub fn plan(
         &plan,
     );
     let seconds = started.elapsed().as_secs_f64();
-    let mut rows = evaluate::rows(inputs, scenario, &travel, &plan);
+    let mut rows = evaluate::rows(inputs, scenario, decisions, &travel, &plan);
     check_every_household_once(inputs, &rows)?;
     let (cells, pin_report, replanning) =
         evaluate::pins::report(inputs, scenario, &travel, &candidates, decisions, &plan);

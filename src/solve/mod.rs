@@ -203,6 +203,34 @@ impl<'a> State<'a> {
             .map(|o| o.unit)
             .find(|&u| self.temporary_fits(u, h, from, to))
     }
+
+    /// The site for a wait over `from..to`: a lawfully pinned site when it
+    /// holds the household for all of it (a resident stays where it lives),
+    /// else the first in preference order; with the rule that kept the
+    /// household out of its pinned site, if one did.
+    fn bridge(
+        &self,
+        (options, pinned): (&[TemporaryOption], Option<UnitId>),
+        h: &Household,
+        from: Day,
+        to: Day,
+    ) -> (Option<UnitId>, Option<Reason>) {
+        let Some(site) = pinned else {
+            return (self.find_temporary(options, h, from, to), None);
+        };
+        if self.temporary_fits(site, h, from, to) {
+            return (Some(site), None);
+        }
+        let u = self.inputs.unit(site);
+        let closes =
+            from < u.available_from || u.available_until.is_some_and(|until| to - 1 > until);
+        let why = if closes {
+            Reason::Availability
+        } else {
+            Reason::Capacity
+        };
+        (self.find_temporary(options, h, from, to), Some(why))
+    }
 }
 
 /// Whether a temporary site, with `load` persons already in it on each day
@@ -404,10 +432,20 @@ fn place_one(
     let mut pin_note: Option<Explanation> = None;
 
     // Temporary options in `temporary.order`, then nearest to the school,
-    // then cheapest (the candidates keep them in that order); only a pin
-    // narrows them.
-    let mut temporary: std::borrow::Cow<'_, [TemporaryOption]> =
-        std::borrow::Cow::Borrowed(&c.temporary);
+    // then cheapest (the candidates keep them in that order); a lawfully
+    // pinned site is tried first (`State::bridge`).
+    let pinned_site = match &c.pin {
+        Some((p, Ok(()))) if inputs.unit(*p).tenure == Tenure::Temporary => Some(*p),
+        _ => None,
+    };
+    // A resident's move is reported by the re-plan, not as a refused pin.
+    let site_note = |refused: Option<Reason>| match (refused, pinned_site) {
+        (Some(rule), Some(unit)) if !c.resident => {
+            Some(Explanation::of(Reason::Pin, Why::PinRefused { unit, rule }))
+        }
+        _ => None,
+    };
+    let temporary = (c.temporary.as_slice(), pinned_site);
     // A strategy's pick: already reserved and checked against the caps; it
     // needs only a temporary place until move-in.
     if let Some(PermanentHome {
@@ -415,10 +453,10 @@ fn place_one(
         from: move_in,
     }) = pick
     {
-        let bridged = if move_in > c.arrival {
-            state.find_temporary(&temporary, h, c.arrival, move_in)
+        let (bridged, site_refused) = if move_in > c.arrival {
+            state.bridge(temporary, h, c.arrival, move_in)
         } else {
-            None
+            (None, None)
         };
         if move_in == c.arrival || bridged.is_some() {
             let temporary = bridged.map(|site| state.stay(site, h, c.arrival, move_in));
@@ -429,7 +467,7 @@ fn place_one(
                     Ok(()) if *pin != unit && inputs.unit(*pin).tenure == Tenure::Permanent => {
                         Some(Reason::Taken)
                     }
-                    Ok(()) => None,
+                    Ok(()) => site_refused.filter(|_| temporary.is_some() && !c.resident),
                 };
                 refused
                     .map(|rule| Explanation::of(Reason::Pin, Why::PinRefused { unit: *pin, rule }))
@@ -472,9 +510,7 @@ fn place_one(
                     Err(reason) => pin_note = Some(refused(reason)),
                 }
             }
-            (Tenure::Temporary, Ok(())) => {
-                temporary.to_mut().retain(|o| o.unit == *pin);
-            }
+            (Tenure::Temporary, Ok(())) => {}
         }
     }
 
@@ -516,7 +552,7 @@ fn place_one(
     let mut dynamic: BTreeMap<Reason, u32> = BTreeMap::new();
     // The bridge to each move-in day: the state does not change in this loop
     // until the household takes a home.
-    let mut bridges: HashMap<Day, Option<UnitId>> = HashMap::new();
+    let mut bridges: HashMap<Day, (Option<UnitId>, Option<Reason>)> = HashMap::new();
     for i in 0..keyed.len() {
         if i == sorted {
             keyed[sorted..].sort_unstable_by_key(|(k, _)| *k);
@@ -530,10 +566,10 @@ fn place_one(
         let bridge = if option.move_in > c.arrival {
             let site = *bridges
                 .entry(option.move_in)
-                .or_insert_with(|| state.find_temporary(&temporary, h, c.arrival, option.move_in));
+                .or_insert_with(|| state.bridge(temporary, h, c.arrival, option.move_in));
             match site {
-                Some(site) => Some(site),
-                None => {
+                (Some(site), refused) => Some((site, refused)),
+                (None, _) => {
                     *dynamic.entry(Reason::NoTemporaryBridge).or_default() += 1;
                     continue;
                 }
@@ -546,7 +582,10 @@ fn place_one(
             continue;
         }
         state.take_permanent(option.unit, persons);
-        let temporary = bridge.map(|site| state.stay(site, h, c.arrival, option.move_in));
+        if let Some(note) = site_note(bridge.and_then(|(_, refused)| refused)) {
+            pin_note = Some(note);
+        }
+        let temporary = bridge.map(|(site, _)| state.stay(site, h, c.arrival, option.move_in));
         return Placement {
             household: h.id,
             temporary,
@@ -580,7 +619,10 @@ fn place_one(
         }
         why
     };
-    if let Some(site) = state.find_temporary(&temporary, h, c.arrival, horizon) {
+    if let (Some(site), refused) = state.bridge(temporary, h, c.arrival, horizon) {
+        if let Some(note) = site_note(refused) {
+            pin_note = Some(note);
+        }
         return Placement {
             household: h.id,
             temporary: Some(state.stay(site, h, c.arrival, horizon)),
@@ -590,7 +632,7 @@ fn place_one(
     }
     // The longest stay any site can give from arrival, if no site lasts the horizon.
     let mut best: Option<(Day, UnitId)> = None;
-    for o in temporary.iter() {
+    for o in c.temporary.iter() {
         // Day by day: each extra day needs only that day checked.
         let mut end = c.arrival;
         while end < horizon && state.temporary_fits(o.unit, h, end, end + 1) {
@@ -648,6 +690,9 @@ fn explain_pin(inputs: &Inputs, c: &HouseholdCandidates, mut placement: Placemen
     let Some((pin, verdict)) = &c.pin else {
         return placement;
     };
+    if c.resident {
+        return placement;
+    }
     let followed = placement.permanent.is_some_and(|p| p.unit == *pin)
         || placement.temporary.is_some_and(|t| t.unit == *pin);
     let explained = placement

@@ -24,6 +24,7 @@ mod oracle;
 mod pins;
 mod properties;
 mod real_herning;
+mod replan;
 mod report;
 mod rules;
 mod scenarios;

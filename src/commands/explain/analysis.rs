@@ -481,6 +481,7 @@ fn report(ctx: &Context, h: &Household) -> Report {
                     PinOrigin::File => "households file",
                     PinOrigin::CommandLine => "command line",
                     PinOrigin::MovedIn => "moved in (--previous)",
+                    PinOrigin::Resident => "lives there (--previous)",
                 },
                 refused_by,
                 in_plan: row.pin.clone(),

@@ -119,7 +119,13 @@ pub fn load(
     let travel = TravelTimes::build(&inputs, inputs.network.as_ref(), &scenario.travel);
     let candidates = candidates::build(&inputs, &scenario, &travel, &decisions, tuning);
     let model = milp::build(&inputs, &scenario, &candidates, &decisions, tuning);
-    let (chosen, stays) = match_plan(&inputs, &scenario, &travel, &candidates, &model, &rows)?;
+    let (chosen, stays) = match_plan(
+        (&inputs, &scenario, &decisions),
+        &travel,
+        &candidates,
+        &model,
+        &rows,
+    )?;
     if let Some(recorded) = summary.objective {
         let flat: Vec<usize> = chosen.iter().flatten().copied().collect();
         let objective = model.objective(&flat, inputs.districts.len());
@@ -149,8 +155,7 @@ type Matched = (Vec<Option<usize>>, Vec<Option<TemporaryStay>>);
 
 /// The plan's rows as the model's pairs and temporary stays.
 fn match_plan(
-    inputs: &Inputs,
-    scenario: &Scenario,
+    (inputs, scenario, decisions): (&Inputs, &Scenario, &Decisions),
     travel: &TravelTimes,
     candidates: &Candidates,
     model: &Model,
@@ -228,7 +233,7 @@ fn match_plan(
                 );
             };
             let option = option_of(candidates, h.id, u);
-            let from = scenario.date(option.move_in);
+            let from = crate::evaluate::move_in_date(scenario, decisions, h.id, u, option.move_in);
             if row.perm_from != Some(from) {
                 return Err(ExplainError::Changed(format!(
                     "{} moves into {name} on {} in plan.csv, but could first move in on {from} now",

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use super::caps::Occupancy;
+use super::csv_rows::get;
 use super::day_before;
 use super::districts::check_district_flags;
 use super::inputs::Unit;
@@ -38,7 +39,13 @@ pub(super) fn check_home<'a>(c: &Case<'a>, occupancy: &mut Occupancy<'a>, v: &mu
                 *occupancy.district_persons.entry(d.clone()).or_default() +=
                     f64::from(fin.0 + fin.1);
             }
-            check_static(c, pid, u, pf, v);
+            // A home moved into before the start is a fact of the earlier
+            // plan (`--previous`): it keeps its real date, and is judged
+            // from the start.
+            let fact = pf < c.sc.start
+                && get(c.r, "previous") == Some("kept")
+                && get(c.r, "pin").is_some();
+            check_static(c, pid, u, if fact { c.eff_arr } else { pf }, v);
         }
     }
 }
