@@ -870,4 +870,59 @@ mod tests {
         assert_eq!(s.p90, Some(9.0));
         assert_eq!(s.min, Some(1.0));
     }
+
+    #[test]
+    fn the_headline_names_districts_over_the_cap_before_the_plan() {
+        let district = |id: &str, open: bool, persons_placed: u32| OverCapBefore {
+            district: id.into(),
+            name: format!("{id} name"),
+            share_before: 0.06,
+            share_after: if persons_placed == 0 { 0.06 } else { 0.0625 },
+            open,
+            persons_placed,
+        };
+        let mut s = Summary {
+            households: Count {
+                households: 3,
+                persons: 7,
+            },
+            spread: Spread {
+                after: SpreadIndices {
+                    max_share: 0.0625,
+                    districts_over_cap: 2,
+                    ..SpreadIndices::default()
+                },
+                ..Spread::default()
+            },
+            over_cap_before_plan: Some(vec![
+                district("D1", false, 0),
+                district("D2", true, 1),
+                district("D3", true, 4),
+            ]),
+            ..Summary::default()
+        };
+        let lines = s.headline();
+        assert!(
+            lines[0].ends_with(
+                "highest newcomer share in a district open to placement 6.2 %, 2 open districts over the cap (2 of them already before the plan)"
+            ),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[1],
+            "already over the cap before the plan: \
+             D1 D1 name 6.0 % (closed to placement; the plan places no one there, so it does not break the cap there); \
+             D2 D2 name 6.0 % → 6.2 % (open to placement; the plan places 1 person there); \
+             D3 D3 name 6.0 % → 6.2 % (open to placement; the plan places 4 persons there)"
+        );
+        // A summary of an earlier version, without the list: one line.
+        s.over_cap_before_plan = None;
+        s.spread.after.districts_over_cap = 1;
+        let lines = s.headline();
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].ends_with(", 1 open district over the cap"),
+            "{lines:?}"
+        );
+    }
 }

@@ -166,6 +166,28 @@ fn the_report_lists_them_in_both_languages() {
             assert!(html.contains(w), "{lang}: no {w:?}");
         }
     }
+    // Two plans side by side: a row per plan and district, the plan named.
+    let html_path = tmp.path().join("two.html");
+    let o = bin()
+        .arg("report")
+        .arg(out)
+        .arg(out)
+        .arg("--out")
+        .arg(&html_path)
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = fs::read_to_string(&html_path).unwrap();
+    let table = &html[html.find("<table class=\"over-cap-before\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.starts_with(
+            "<table class=\"over-cap-before\"><thead><tr><th>Plan</th><th>District</th>"
+        ),
+        "{table}"
+    );
+    assert_eq!(table.matches("<td>D2 Vollsmose</td>").count(), 2, "{table}");
 }
 
 /// The checker's headline check can fail: each figure planted wrong in a
