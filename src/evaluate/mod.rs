@@ -256,8 +256,9 @@ pub struct OverCapBefore {
     /// Open to placement: not forbidden for every unit by rule 4 (a
     /// district forbidden only for social housing is open).
     pub open: bool,
-    /// Persons this plan gives a permanent home there (0 unless a pin was
-    /// forced: the cap refuses every placement in such a district).
+    /// Persons this plan gives a permanent home there: 0 unless a household
+    /// moved in there before the start (`--previous`, kept past every
+    /// rule); the cap refuses every other placement in such a district.
     pub persons_placed: u32,
 }
 
