@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum as _};
 
 use boligplan::load::{self, Severity};
 use boligplan::output::export;
-use boligplan::solve::{Status, Strategy};
+use boligplan::solve::Strategy;
 use boligplan::{pipeline, scenario};
 
 /// Housing placement and dispersal planner for Danish municipalities.
@@ -629,18 +629,11 @@ fn plan(
         return ExitCode::from(1);
     }
     if !quiet {
-        let s = &outcome.summary;
-        let count = |k: Status| s.by_status.get(&k).map_or(0, |c| c.households);
-        eprintln!(
-            "planned {} households: {} permanent, {} temporary only, {} unplaced; {} temporary person-days; max district share {:.1} % → {}",
-            s.households.households,
-            count(Status::Permanent),
-            count(Status::TemporaryOnly),
-            count(Status::Unplaced),
-            s.temporary_person_days,
-            s.spread.after.max_share * 100.0,
-            out.display()
-        );
+        let lines = outcome.summary.headline();
+        eprintln!("{} → {}", lines[0], out.display());
+        for line in &lines[1..] {
+            eprintln!("{line}");
+        }
     }
     ExitCode::SUCCESS
 }

@@ -107,9 +107,18 @@ pub struct DistrictFigures {
 }
 
 /// Spread indices over districts.
+///
+/// The headline figures `max_share` and `districts_over_cap` look only at
+/// the districts open to placement (not forbidden for every unit by rule 4,
+/// [`crate::rules::district_forbidden`]): a district nobody may be placed
+/// in cannot be moved by any plan, and those already over the cap are
+/// listed in [`Summary::over_cap_before_plan`] instead. The segregation
+/// indices and hot spots describe the whole municipality, every district.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SpreadIndices {
+    /// Highest newcomer share of a district open to placement.
     pub max_share: f64,
+    /// Districts open to placement whose share is over the cap.
     pub districts_over_cap: u32,
     /// Index of dissimilarity D = ½ Σ |xᵢ/X − yᵢ/Y|.
     pub dissimilarity: f64,
@@ -215,6 +224,11 @@ pub struct Summary {
     pub municipal_cost_dkk: Cost,
     pub spread: Spread,
     pub districts: Vec<DistrictFigures>,
+    /// Districts whose share was over the cap before the plan, open to
+    /// placement or not, in input order. `None` only for a summary of an
+    /// earlier version, which did not record them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_cap_before_plan: Option<Vec<OverCapBefore>>,
     pub objective: Option<f64>,
     pub bound: Option<f64>,
     pub gap: Option<f64>,
@@ -228,6 +242,25 @@ pub struct Summary {
     pub pins: crate::evaluate::pins::PinReport,
     /// Only when re-planning with `--previous`.
     pub replanning: Option<crate::evaluate::pins::Replanning>,
+}
+
+/// A district whose newcomer share was already over the cap before the
+/// plan placed anyone. A plan that places no one there does not break the
+/// cap there.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct OverCapBefore {
+    /// The district's id.
+    pub district: String,
+    pub name: String,
+    pub share_before: f64,
+    pub share_after: f64,
+    /// Open to placement: not forbidden for every unit by rule 4 (a
+    /// district forbidden only for social housing is open).
+    pub open: bool,
+    /// Persons this plan gives a permanent home there: 0 unless a household
+    /// moved in there before the start (`--previous`, kept past every
+    /// rule); the cap refuses every other placement in such a district.
+    pub persons_placed: u32,
 }
 
 /// What made a plan, as `summary.json`'s `strategy` names it: a strategy
@@ -273,6 +306,81 @@ impl Summary {
         let mut v: Vec<_> = self.by_type.iter().map(|(t, f)| (*t, f)).collect();
         v.sort_by_key(|(t, _)| t.as_str());
         v
+    }
+}
+
+impl Summary {
+    /// The lines `plan` prints when it is done: the counts by status, the
+    /// temporary person-days, the highest newcomer share of a district open
+    /// to placement and how many open districts are over the cap; then, if
+    /// any, the districts already over the cap before the plan.
+    #[must_use]
+    pub fn headline(&self) -> Vec<String> {
+        let count = |k: Status| self.by_status.get(&k).map_or(0, |c| c.households);
+        let after = &self.spread.after;
+        let listed = self.over_cap_before_plan.as_deref().unwrap_or_default();
+        let already = listed.iter().filter(|d| d.open).count();
+        let mut lines = vec![format!(
+            "planned {} households: {} permanent, {} temporary only, {} unplaced; {} temporary person-days; highest newcomer share in a district open to placement {:.1} %, {} open {} over the cap{}",
+            self.households.households,
+            count(Status::Permanent),
+            count(Status::TemporaryOnly),
+            count(Status::Unplaced),
+            self.temporary_person_days,
+            after.max_share * 100.0,
+            after.districts_over_cap,
+            if after.districts_over_cap == 1 {
+                "district"
+            } else {
+                "districts"
+            },
+            if already > 0 {
+                format!(" ({already} of them already before the plan)")
+            } else {
+                String::new()
+            },
+        )];
+        if !listed.is_empty() {
+            let each: Vec<String> = listed.iter().map(OverCapBefore::describe).collect();
+            lines.push(format!(
+                "already over the cap before the plan: {}",
+                each.join("; ")
+            ));
+        }
+        lines
+    }
+}
+
+impl OverCapBefore {
+    /// The district in words (English): its shares, whether it is open to
+    /// placement, and whether the plan places anyone there, e.g. `D2
+    /// Vollsmose 9.0 % (closed to placement; the plan places no one there,
+    /// so it does not break the cap there)`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let shares = if self.persons_placed == 0 {
+            format!("{:.1} %", self.share_before * 100.0)
+        } else {
+            format!(
+                "{:.1} % → {:.1} %",
+                self.share_before * 100.0,
+                self.share_after * 100.0
+            )
+        };
+        let open = if self.open {
+            "open to placement"
+        } else {
+            "closed to placement"
+        };
+        let placed = match self.persons_placed {
+            0 => "the plan places no one there, so it does not break the cap there".to_string(),
+            1 => "the plan places 1 person there".to_string(),
+            n => format!("the plan places {n} persons there"),
+        };
+        format!(
+            "{} {} {shares} ({open}; {placed})",
+            self.district, self.name
+        )
     }
 }
 
@@ -524,6 +632,12 @@ pub fn summarise(
         })
         .collect();
     let cap = scenario.rules.max_district_share;
+    // Open to placement: not forbidden for every unit (rule 4).
+    let open: Vec<bool> = inputs
+        .districts
+        .iter()
+        .map(|d| !crate::rules::district_forbidden(scenario, d, false))
+        .collect();
     let band = scenario.spread.distance_band_m;
     let neighbours = if band > 0.0 {
         spread::distance_band(&inputs.districts, band)
@@ -583,6 +697,19 @@ pub fn summarise(
             }
         })
         .collect();
+    let over_cap_before_plan: Vec<OverCapBefore> = districts
+        .iter()
+        .zip(&open)
+        .filter(|(d, _)| over(f64::from(d.newcomers_before), f64::from(d.population), cap))
+        .map(|(d, &open)| OverCapBefore {
+            district: d.id.clone(),
+            name: d.name.clone(),
+            share_before: d.share_before,
+            share_after: d.share_after,
+            open,
+            persons_placed: d.persons_placed,
+        })
+        .collect();
     let permanent_rows = || rows.iter().filter(|r| r.status == Status::Permanent);
     let families_waiting = rows
         .iter()
@@ -626,8 +753,8 @@ pub fn summarise(
             total: (temp_cost + empty_rent).round() as i64,
         },
         spread: Spread {
-            before: spread_figures(&before, cap, &analysis_before, inputs),
-            after: spread_figures(&after, cap, &analysis_after, inputs),
+            before: spread_figures(&before, &open, cap, &analysis_before, inputs),
+            after: spread_figures(&after, &open, cap, &analysis_after, inputs),
             districts_receiving: u32::try_from(district_hh.iter().filter(|&&n| n > 0).count())
                 .unwrap_or(0),
             buildings_receiving: u32::try_from(buildings.len()).unwrap_or(0),
@@ -652,6 +779,7 @@ pub fn summarise(
             },
         },
         districts,
+        over_cap_before_plan: Some(over_cap_before_plan),
         objective: Some(round6(quality.objective)),
         bound: quality.bound.map(round6),
         gap: quality
@@ -705,10 +833,18 @@ pub fn stats(mut values: Vec<f64>) -> Stats {
     }
 }
 
-/// The summary's spread figures: the global indices of `spread`, rounded,
-/// plus the districts over the cap and the hot spots by district id.
+/// Whether `newcomers` of `population` is a share over the cap.
+fn over(newcomers: f64, population: f64, cap: f64) -> bool {
+    population > 0.0 && newcomers / population > cap + 1e-12
+}
+
+/// The summary's spread figures: the global indices of `spread` over every
+/// district, rounded; the highest share and the districts over the cap
+/// among the districts open to placement (`open`); the hot spots by
+/// district id.
 fn spread_figures(
     counts: &[(f64, f64)],
+    open: &[bool],
     cap: f64,
     analysis: &spread::Analysis,
     inputs: &Inputs,
@@ -719,15 +855,22 @@ fn spread_figures(
             .map(|i| inputs.districts[i].label.clone())
             .collect()
     };
+    let open_counts = || {
+        counts
+            .iter()
+            .zip(open)
+            .filter(|(_, o)| **o)
+            .map(|(c, _)| *c)
+    };
     SpreadIndices {
-        max_share: round6(ix.max_share),
-        districts_over_cap: u32::try_from(
-            counts
-                .iter()
-                .filter(|(x, t)| *t > 0.0 && x / t > cap + 1e-12)
-                .count(),
-        )
-        .unwrap_or(u32::MAX),
+        max_share: round6(
+            open_counts()
+                .filter(|(_, t)| *t > 0.0)
+                .map(|(x, t)| x / t)
+                .fold(0.0, f64::max),
+        ),
+        districts_over_cap: u32::try_from(open_counts().filter(|(x, t)| over(*x, *t, cap)).count())
+            .unwrap_or(u32::MAX),
         dissimilarity: round6(ix.dissimilarity),
         isolation: round6(ix.isolation),
         theil: round6(ix.theil),
@@ -747,5 +890,60 @@ mod tests {
         assert_eq!(s.median, Some(5.5));
         assert_eq!(s.p90, Some(9.0));
         assert_eq!(s.min, Some(1.0));
+    }
+
+    #[test]
+    fn the_headline_names_districts_over_the_cap_before_the_plan() {
+        let district = |id: &str, open: bool, persons_placed: u32| OverCapBefore {
+            district: id.into(),
+            name: format!("{id} name"),
+            share_before: 0.06,
+            share_after: if persons_placed == 0 { 0.06 } else { 0.0625 },
+            open,
+            persons_placed,
+        };
+        let mut s = Summary {
+            households: Count {
+                households: 3,
+                persons: 7,
+            },
+            spread: Spread {
+                after: SpreadIndices {
+                    max_share: 0.0625,
+                    districts_over_cap: 2,
+                    ..SpreadIndices::default()
+                },
+                ..Spread::default()
+            },
+            over_cap_before_plan: Some(vec![
+                district("D1", false, 0),
+                district("D2", true, 1),
+                district("D3", true, 4),
+            ]),
+            ..Summary::default()
+        };
+        let lines = s.headline();
+        assert!(
+            lines[0].ends_with(
+                "highest newcomer share in a district open to placement 6.2 %, 2 open districts over the cap (2 of them already before the plan)"
+            ),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[1],
+            "already over the cap before the plan: \
+             D1 D1 name 6.0 % (closed to placement; the plan places no one there, so it does not break the cap there); \
+             D2 D2 name 6.0 % → 6.2 % (open to placement; the plan places 1 person there); \
+             D3 D3 name 6.0 % → 6.2 % (open to placement; the plan places 4 persons there)"
+        );
+        // A summary of an earlier version, without the list: one line.
+        s.over_cap_before_plan = None;
+        s.spread.after.districts_over_cap = 1;
+        let lines = s.headline();
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].ends_with(", 1 open district over the cap"),
+            "{lines:?}"
+        );
     }
 }

@@ -8,7 +8,8 @@
 //! documents what it means; this module owns what is about the file: how it
 //! is written ([`to_json`]) and how `explain`, `compare` and `report` read it
 //! ([`read`], one error wording for all three). Summaries written by earlier
-//! versions need not be readable: reading one fails with the field it lacks.
+//! versions need not be readable: reading one fails with the field it lacks,
+//! except `over_cap_before_plan`, which reads as absent when missing.
 
 use std::path::{Path, PathBuf};
 

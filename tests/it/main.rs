@@ -18,6 +18,7 @@ mod geojson_out;
 mod gpkg;
 mod gpkg_in;
 mod gtfs;
+mod headline;
 mod model;
 mod network;
 mod oracle;

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::rows::OVER_CAP_BEFORE_KEY;
 use super::{Cell, Comparison, Direction, Row};
 
 fn format_cell(c: &Cell, decimals: usize) -> String {
@@ -32,8 +33,18 @@ pub fn render_table(c: &Comparison) -> String {
         }
         out.push('\n');
     }
-    let rows: Vec<&Row> = c.rows.iter().filter(|r| r.key != LEGEND_KEY).collect();
+    let rows: Vec<&Row> = c
+        .rows
+        .iter()
+        .filter(|r| r.key != LEGEND_KEY && r.key != OVER_CAP_BEFORE_KEY)
+        .collect();
     render_rows(&c.plans, &rows, &mut out);
+    if let Some(over) = c.rows.iter().find(|r| r.key == OVER_CAP_BEFORE_KEY) {
+        out.push_str("\ndistricts already over the cap before the plan:\n");
+        for (plan, v) in c.plans.iter().zip(&over.values) {
+            let _ = writeln!(out, "  {plan}: {}", format_cell(v, 0));
+        }
+    }
     out
 }
 

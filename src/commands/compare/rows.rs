@@ -6,7 +6,7 @@
 //! Invariants: a key is the figure's place in summary.json; an accessor
 //! never fails: a figure a summary lacks is [`Cell::Missing`].
 
-use crate::evaluate::{Count, SpreadIndices, Summary, TypeFigures};
+use crate::evaluate::{Count, OverCapBefore, SpreadIndices, Summary, TypeFigures};
 use crate::model::HouseholdType;
 use crate::solve::Status;
 
@@ -71,6 +71,24 @@ fn list(list: &[String]) -> Cell {
     } else {
         Cell::Text(list.join(" "))
     }
+}
+
+/// The key of the row of districts already over the cap before the plan
+/// (shown below the table, one line per plan).
+pub(super) const OVER_CAP_BEFORE_KEY: &str = "/over_cap_before_plan";
+
+/// The districts already over the cap before the plan, each in words
+/// (`none` when there are none).
+/// `Missing` for a summary of an earlier version, which did not record them.
+fn over_cap_before(s: &Summary) -> Cell {
+    let Some(listed) = &s.over_cap_before_plan else {
+        return Cell::Missing;
+    };
+    if listed.is_empty() {
+        return Cell::Text("none".into());
+    }
+    let each: Vec<String> = listed.iter().map(OverCapBefore::describe).collect();
+    Cell::Text(each.join("; "))
 }
 
 /// The rows of the comparison, in order.
@@ -272,7 +290,7 @@ pub(super) fn specs() -> Vec<Spec> {
             spec(
                 group,
                 &format!("/spread/{when}/max_share"),
-                "max share",
+                "max share (open districts)",
                 Lower,
                 6,
                 move |s| number(side(s).max_share),
@@ -280,7 +298,7 @@ pub(super) fn specs() -> Vec<Spec> {
             spec(
                 group,
                 &format!("/spread/{when}/districts_over_cap"),
-                "districts over cap",
+                "open districts over cap",
                 Lower,
                 0,
                 move |s| number(side(s).districts_over_cap),
@@ -343,6 +361,14 @@ pub(super) fn specs() -> Vec<Spec> {
             ),
         ]);
     }
+    s.push(spec(
+        "spread before",
+        OVER_CAP_BEFORE_KEY,
+        "over the cap before the plan",
+        Neutral,
+        0,
+        over_cap_before,
+    ));
     s.extend([
         spec(
             "spread after",

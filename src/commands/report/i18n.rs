@@ -183,9 +183,22 @@ texts! {
     CostTotal => "Municipal cost, total", "Kommunal udgift i alt";
     CostTemporary => "… of which temporary places", "… heraf midlertidige pladser";
     CostEmptyRent => "… of which empty rent", "… heraf tomgangsleje";
-    MaxShareBefore => "Highest newcomer share in a district, before", "Højeste andel nytilkomne i et område, før";
-    MaxShareAfter => "Highest newcomer share in a district, after", "Højeste andel nytilkomne i et område, efter";
-    OverCapAfter => "Districts over the cap, after", "Områder over loftet, efter";
+    MaxShareBefore => "Highest newcomer share in a district open to placement, before", "Højeste andel nytilkomne i et område åbent for boligplacering, før";
+    MaxShareAfter => "Highest newcomer share in a district open to placement, after", "Højeste andel nytilkomne i et område åbent for boligplacering, efter";
+    OverCapAfter => "Districts open to placement over the cap, after", "Områder åbne for boligplacering over loftet, efter";
+    OverCapBeforeTitle => "Districts already over the cap before the plan", "Områder over loftet allerede før planen";
+    OverCapBeforeNote => "Their newcomer share was over the cap before the plan placed anyone. A plan that places no one in such a district does not break the cap there. The highest share and the districts over the cap above count only districts open to placement (not forbidden for every kind of housing).",
+        "Andelen af nytilkomne var over loftet, før planen placerede nogen. En plan, der ikke placerer nogen i et sådant område, bryder ikke loftet dér. Den højeste andel og områderne over loftet ovenfor tæller kun områder, der er åbne for boligplacering (ikke forbudt for alle boligtyper).";
+    NoneOverCapBefore => "No district was over the cap before the plan.", "Intet område var over loftet før planen.";
+    DistrictCol => "District", "Område";
+    ShareBeforeCol => "Share before", "Andel før";
+    ShareAfterCol => "Share after", "Andel efter";
+    OpenCol => "Open to placement", "Åbent for boligplacering";
+    ThisPlanCol => "This plan", "Denne plan";
+    Yes => "yes", "ja";
+    No => "no (forbidden district)", "nej (forbudt område)";
+    PlacesNoOne => "places no one here, so it does not break the cap here", "placerer ingen her og bryder derfor ikke loftet her";
+    PlacesSome => "places persons here", "placerer personer her";
     DissimilarityBefore => "Dissimilarity index D, before", "Segregationsindeks D, før";
     DissimilarityAfter => "Dissimilarity index D, after", "Segregationsindeks D, efter";
     IsolationAfter => "Isolation index, after", "Isolationsindeks, efter";

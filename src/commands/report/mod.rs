@@ -405,7 +405,82 @@ fn key_figures(plans: &[PlanData], lang: Lang, out: &mut String) {
             out.push_str("</tr>");
         }
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str("</tbody></table>");
+    over_cap_before(plans, lang, out);
+    out.push_str("</section>");
+}
+
+/// The districts already over the cap before each plan, with their shares
+/// as plan.geojson publishes them (small counts rounded there), whether
+/// they are open to placement, and whether the plan places anyone there.
+/// Left out for summaries of earlier versions, which did not record them.
+fn over_cap_before(plans: &[PlanData], lang: Lang, out: &mut String) {
+    let listed: Vec<(&PlanData, &[crate::evaluate::OverCapBefore])> = plans
+        .iter()
+        .filter_map(|p| Some((p, p.summary.over_cap_before_plan.as_deref()?)))
+        .collect();
+    if listed.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<h3>{}</h3><p class=\"note\">{}</p>",
+        esc(T::OverCapBeforeTitle.get(lang)),
+        esc(T::OverCapBeforeNote.get(lang))
+    );
+    if listed.iter().all(|(_, l)| l.is_empty()) {
+        let _ = write!(out, "<p>{}</p>", esc(T::NoneOverCapBefore.get(lang)));
+        return;
+    }
+    let multiple = plans.len() > 1;
+    out.push_str("<table class=\"over-cap-before\"><thead><tr>");
+    let mut columns = vec![];
+    if multiple {
+        columns.push((T::Plan, false));
+    }
+    columns.extend([
+        (T::DistrictCol, false),
+        (T::ShareBeforeCol, true),
+        (T::ShareAfterCol, true),
+        (T::OpenCol, false),
+        (T::ThisPlanCol, false),
+    ]);
+    for (h, num) in columns {
+        let _ = write!(
+            out,
+            "<th{}>{}</th>",
+            if num { " class=\"num\"" } else { "" },
+            esc(h.get(lang))
+        );
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (p, districts) in listed {
+        for d in districts {
+            let published = p.districts.iter().find(|g| g.id == d.district);
+            let before = published.map_or(d.share_before, |g| g.share_before);
+            let after = published.map_or(d.share_after, |g| g.share_after);
+            out.push_str("<tr>");
+            if multiple {
+                let _ = write!(out, "<td>{}</td>", esc(&p.name));
+            }
+            let _ = write!(
+                out,
+                "<td>{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&d.district),
+                esc(&d.name),
+                esc(&i18n::percent(before, 1, lang)),
+                esc(&i18n::percent(after, 1, lang)),
+                esc(if d.open { T::Yes } else { T::No }.get(lang)),
+                esc(if d.persons_placed == 0 {
+                    T::PlacesNoOne
+                } else {
+                    T::PlacesSome
+                }
+                .get(lang)),
+            );
+        }
+    }
+    out.push_str("</tbody></table>");
 }
 
 fn maps(plans: &[PlanData], lang: Lang, out: &mut String) {

@@ -53,6 +53,8 @@ pub struct Unit {
 #[derive(Debug, Clone)]
 pub struct District {
     pub id: String,
+    /// The `name` property (the id when it has none).
+    pub name: String,
     pub population: f64,
     pub newcomers: f64,
     pub flags: Vec<String>,
@@ -118,6 +120,9 @@ pub fn load_districts(path: &Path) -> Result<Vec<District>, String> {
         let num = |k: &str| prop(p, k).and_then(|s| s.parse::<f64>().ok());
         out.push(District {
             id: prop(p, "id").ok_or(format!("districts feature {}: no id", i + 1))?,
+            name: prop(p, "name")
+                .or_else(|| prop(p, "id"))
+                .unwrap_or_default(),
             population: num("population").unwrap_or(0.0),
             newcomers: num("newcomers").unwrap_or(0.0),
             flags: flags_of(p),

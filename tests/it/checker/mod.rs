@@ -14,10 +14,11 @@
 //! `inputs` and `network` read the inputs; `plan_rows` reads plan.csv;
 //! `composition`, `money` and `travel` hold the README's formulas; `status`,
 //! `temporary`, `permanent`, `districts`, `pins`, `money` and `travel`
-//! check each household's row; `caps` checks the rules across households.
-//! This file runs them in order.
+//! check each household's row; `caps` checks the rules across households;
+//! `headline` re-derives summary.json's headline figures (when the plan
+//! directory has a summary.json). This file runs them in order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{Days, NaiveDate};
@@ -27,6 +28,7 @@ mod composition;
 mod csv_rows;
 mod districts;
 mod features;
+mod headline;
 mod inputs;
 mod money;
 mod network;
@@ -68,7 +70,19 @@ pub fn check_plan(scenario_path: &Path, out_dir: &Path) -> Vec<String> {
         Err(e) => return vec![format!("households: cannot read plan.csv: {e}")],
     };
     let mut v = Vec::new();
-    check(&sc, &inputs, &plan, &mut v);
+    let district_persons = check(&sc, &inputs, &plan, &mut v);
+    let summary_path = out_dir.join("summary.json");
+    if summary_path.exists() {
+        match std::fs::read_to_string(&summary_path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(summary) => {
+                headline::check_headline(&sc, &inputs, &district_persons, &summary, &mut v);
+            }
+            Err(e) => v.push(format!("headline: cannot read summary.json: {e}")),
+        }
+    }
     let forced = pins::forced_exemptions(&inputs, &plan, out_dir, &mut v);
     v.retain(|violation| {
         let Some((rule, rest)) = violation.split_once(": ") else {
@@ -82,7 +96,13 @@ pub fn check_plan(scenario_path: &Path, out_dir: &Path) -> Vec<String> {
 
 /// Every rule but the forced exemptions: the plan's columns and rows, then
 /// each household's row in input order, then the rules across households.
-fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &mut Vec<String>) {
+/// Returns the persons given a permanent home in each district.
+fn check(
+    sc: &Scenario,
+    inputs: &Inputs,
+    plan: &[HashMap<String, String>],
+    v: &mut Vec<String>,
+) -> BTreeMap<String, f64> {
     plan_rows::check_columns(plan, v);
     let rows = plan_rows::check_households(inputs, plan, v);
     let mut occupancy = Occupancy::default();
@@ -106,6 +126,7 @@ fn check(sc: &Scenario, inputs: &Inputs, plan: &[HashMap<String, String>], v: &m
     }
     caps::check_caps(sc, inputs, &occupancy, v);
     temporary::check_site_order(sc, inputs, &rows, &occupancy, v);
+    occupancy.district_persons
 }
 
 fn day_before(d: NaiveDate) -> NaiveDate {
