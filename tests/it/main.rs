@@ -22,6 +22,7 @@ mod model;
 mod network;
 mod oracle;
 mod pins;
+mod privacy;
 mod properties;
 mod real_herning;
 mod report;

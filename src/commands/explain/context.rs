@@ -68,7 +68,7 @@ pub fn load(
         scenario.map_or_else(|| PathBuf::from(&run.scenario_file), Path::to_path_buf);
     if !scenario_path.exists() {
         return Err(ExplainError::Inputs(format!(
-            "the plan was made with the scenario {}, which is not there any more; give it with --scenario FILE",
+            "the plan was made with the scenario {} (summary.json names it relative to the scenario's own folder), which is not here; give it with --scenario FILE",
             scenario_path.display()
         )));
     }
@@ -95,7 +95,11 @@ pub fn load(
         time_limit: None,
         pins: run.pins.clone(),
         force: run.force.clone(),
-        previous: run.previous.as_ref().map(PathBuf::from),
+        // Recorded relative to the scenario's folder.
+        previous: run
+            .previous
+            .as_ref()
+            .map(|p| scenario_path.parent().unwrap_or(Path::new("")).join(p)),
         ..crate::pipeline::Options::default()
     };
     let decisions = crate::pipeline::decide(&inputs, &scenario, &options).map_err(|e| {
