@@ -63,6 +63,11 @@ enum Command {
         /// moved in stay, and every earlier proposal changed costs `weights.changed_proposal`.
         #[arg(long, value_name = "DIR")]
         previous: Option<PathBuf>,
+        /// Also write officer_placements.geojson: every household's exact point,
+        /// also in districts whose small counts the published files aggregate.
+        /// For the officer only; never publish it.
+        #[arg(long)]
+        officer_layers: bool,
     },
     /// Write a synthetic but realistic scenario (toml + data) for demos, tests and benchmarks.
     Generate {
@@ -201,6 +206,7 @@ fn main() -> ExitCode {
             pins,
             force,
             previous,
+            officer_layers,
         } => {
             if force.as_deref().is_some_and(|f| f.trim().is_empty()) {
                 eprintln!(
@@ -218,8 +224,18 @@ fn main() -> ExitCode {
                 max_iterations: None,
                 tuning: tuning_from_env(),
             };
-            let dialect = export::CsvDialect::parse(&csv_dialect).expect("clap checked the value");
-            plan(&scenario, &out, quiet, &options, dialect)
+            let Some(written_at) = source_date_epoch() else {
+                eprintln!(
+                    "error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, e.g. 1767225600"
+                );
+                return ExitCode::from(2);
+            };
+            let export = export::Export {
+                dialect: export::CsvDialect::parse(&csv_dialect).expect("clap checked the value"),
+                officer_layers,
+                written_at,
+            };
+            plan(&scenario, &out, quiet, &options, &export)
         }
         Command::ExportModel { scenario, mps } => export_model(&scenario, &mps),
         Command::Generate { size, seed, out } => {
@@ -446,7 +462,10 @@ fn simulate(
             &scenario,
             &report.rolling_rows,
             &report.rolling_summary,
-            export::CsvDialect::Standard,
+            &export::Export {
+                written_at: source_date_epoch().unwrap_or(0),
+                ..export::Export::default()
+            },
         )
     {
         eprintln!("error: {e}");
@@ -508,6 +527,16 @@ fn validate(path: &std::path::Path, quiet: bool) -> ExitCode {
 
 /// The shortlist and pruning sizes, from the environment variables for
 /// measuring (README, "Environment variables"); the library reads none.
+/// The write time recorded in `plan.gpkg`: `SOURCE_DATE_EPOCH` (the
+/// reproducible-builds convention) when set, else 1970-01-01, so that a
+/// rerun gives the same bytes. `None` when it is set but not a number.
+fn source_date_epoch() -> Option<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text.trim().parse().ok(),
+        Err(_) => Some(0),
+    }
+}
+
 fn tuning_from_env() -> boligplan::tuning::Tuning {
     let size = |name: &str| {
         std::env::var(name)
@@ -545,7 +574,7 @@ fn plan(
     out: &std::path::Path,
     quiet: bool,
     options: &pipeline::Options,
-    dialect: export::CsvDialect,
+    export: &export::Export,
 ) -> ExitCode {
     let Some((scenario, inputs)) = load_all(path, quiet) else {
         return ExitCode::from(1);
@@ -623,7 +652,7 @@ fn plan(
         &scenario,
         &outcome.rows,
         &outcome.summary,
-        dialect,
+        export,
     ) {
         eprintln!("error: {e}");
         return ExitCode::from(1);

@@ -1,10 +1,17 @@
 //! Stage 5: writing `plan.csv` (through [`crate::output::plan_csv`]),
 //! `plan.geojson`, `summary.json` (through [`crate::output::summary`]),
-//! `districts.csv` and `plan.gpkg`.
+//! `districts.csv` and `plan.gpkg`, and with `--officer-layers` the
+//! officer's `officer_placements.geojson`.
 //!
 //! Everything is written into a temporary directory beside the output
 //! directory and renamed into place only when complete, so a failed run never
 //! leaves half a plan and an earlier plan survives until the new one is whole.
+//!
+//! Invariants: the published files (`plan.geojson`, `plan.gpkg`,
+//! `districts.csv`) take their district figures, placement points and rents
+//! from [`crate::output::privacy`]; every file is a function of the plan and
+//! the [`Export`] settings (no clock, no absolute path), so a rerun writes
+//! the same bytes except `summary.json`'s `solve_seconds`.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::crs::Transformer;
 use crate::evaluate::{HouseholdRow, Summary};
 use crate::model::Inputs;
+use crate::output::privacy::{Point, Privacy, SMALL_LABEL, rent_band};
 use crate::scenario::Scenario;
 
 /// How the CSV outputs are written.
@@ -104,7 +112,25 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     }
 }
 
-/// Writes the three output files into `dir`, atomically.
+/// How the plan's files are written: the settings of `plan` that are not
+/// the plan itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Export {
+    /// The CSV dialect of `plan.csv` and `districts.csv`.
+    pub dialect: CsvDialect,
+    /// Also write `officer_placements.geojson`, every household's exact
+    /// point (`plan --officer-layers`; not for publication).
+    pub officer_layers: bool,
+    /// The write time recorded in `plan.gpkg`, seconds since 1970 (UTC):
+    /// `SOURCE_DATE_EPOCH` when set, else 0, so that reruns give the same
+    /// bytes.
+    pub written_at: i64,
+}
+
+/// The officer-only file of exact placement points.
+pub const OFFICER_PLACEMENTS: &str = "officer_placements.geojson";
+
+/// Writes the output files into `dir`, atomically.
 ///
 /// # Errors
 /// When a file cannot be written or renamed; `dir` is then left as it was.
@@ -114,7 +140,7 @@ pub fn write_plan(
     scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
-    dialect: CsvDialect,
+    export: &Export,
 ) -> Result<(), ExportError> {
     let name = dir
         .file_name()
@@ -129,7 +155,7 @@ pub fn write_plan(
         fs_err::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
     fs_err::create_dir(&tmp).map_err(io(&tmp))?;
-    let written = write_files(&tmp, inputs, scenario, rows, summary, dialect);
+    let written = write_files(&tmp, inputs, scenario, rows, summary, export);
     if let Err(e) = written {
         let _ = fs_err::remove_dir_all(&tmp);
         return Err(e);
@@ -158,8 +184,15 @@ fn write_files(
     scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
-    dialect: CsvDialect,
+    export: &Export,
 ) -> Result<(), ExportError> {
+    let dialect = export.dialect;
+    let privacy = Privacy::new(
+        inputs,
+        rows,
+        &summary.districts,
+        scenario.privacy.suppress_small_counts,
+    );
     let csv_path = dir.join("plan.csv");
     let bytes = crate::output::plan_csv::write(rows, dialect).map_err(|e| ExportError::Format {
         path: csv_path.clone(),
@@ -168,17 +201,21 @@ fn write_files(
     fs_err::write(&csv_path, bytes).map_err(io(&csv_path))?;
 
     let geojson_path = dir.join("plan.geojson");
-    let geo = plan_geojson(
-        inputs,
-        rows,
-        summary,
-        scenario.privacy.suppress_small_counts,
-    )
-    .map_err(|message| ExportError::Format {
-        path: geojson_path.clone(),
-        message,
-    })?;
+    let geo =
+        plan_geojson(inputs, rows, summary, &privacy).map_err(|message| ExportError::Format {
+            path: geojson_path.clone(),
+            message,
+        })?;
     fs_err::write(&geojson_path, to_pretty(&geo) + "\n").map_err(io(&geojson_path))?;
+
+    if export.officer_layers {
+        let officer_path = dir.join(OFFICER_PLACEMENTS);
+        let geo = officer_geojson(rows).map_err(|message| ExportError::Format {
+            path: officer_path.clone(),
+            message,
+        })?;
+        fs_err::write(&officer_path, to_pretty(&geo) + "\n").map_err(io(&officer_path))?;
+    }
 
     let summary_path = dir.join(crate::output::summary::FILE);
     let text = crate::output::summary::to_json(summary).map_err(|e| ExportError::Format {
@@ -188,12 +225,7 @@ fn write_files(
     fs_err::write(&summary_path, text).map_err(io(&summary_path))?;
 
     let districts_path = dir.join("districts.csv");
-    write_districts(
-        &districts_path,
-        summary,
-        scenario.privacy.suppress_small_counts,
-        dialect,
-    )?;
+    write_districts(&districts_path, summary, &privacy, dialect)?;
 
     let gpkg_path = dir.join("plan.gpkg");
     crate::output::gpkg::write_gpkg_with(
@@ -202,7 +234,10 @@ fn write_files(
         scenario,
         rows,
         summary,
-        scenario.privacy.suppress_small_counts,
+        &crate::output::gpkg::Settings {
+            suppress_small: scenario.privacy.suppress_small_counts,
+            written_at: export.written_at,
+        },
     )
     .map_err(|e| ExportError::Format {
         path: gpkg_path.clone(),
@@ -222,7 +257,7 @@ fn write_files(
 fn write_districts(
     path: &Path,
     summary: &Summary,
-    suppress_small: bool,
+    privacy: &Privacy,
     dialect: CsvDialect,
 ) -> Result<(), ExportError> {
     let format = |e: csv::Error| ExportError::Format {
@@ -263,55 +298,40 @@ fn write_districts(
     .collect();
     header.extend((1..=quarters).map(|q| format!("placed_q{q}")));
     w.write_record(&header).map_err(format)?;
-    for d in &summary.districts {
-        let small = suppress_small
-            && d.persons_placed > 0
-            && d.persons_placed < crate::output::gpkg::SUPPRESSION_THRESHOLD;
-        let hide = |v: String| if small { String::new() } else { v };
+    let cell = |v: Option<String>| v.unwrap_or_default();
+    for (i, d) in summary.districts.iter().enumerate() {
+        let p = privacy.district(i, d);
         let mut record = vec![
-            d.id.clone(),
-            d.name.clone(),
-            d.flags.join(","),
-            d.population.to_string(),
-            d.newcomers_before.to_string(),
-            hide(d.newcomers_after.to_string()),
-            d.share_before.to_string(),
-            if small {
-                ((d.share_after * 1000.0).round() / 1000.0).to_string()
-            } else {
-                d.share_after.to_string()
-            },
-            hide(d.households_placed.to_string()),
-            hide(d.persons_placed.to_string()),
-            if small {
-                "<5".to_string()
-            } else {
-                d.persons_placed.to_string()
-            },
-            d.persons_temporary_at_end.to_string(),
-            d.over_cap.to_string(),
-            d.location_quotient_before.to_string(),
-            d.location_quotient_after.to_string(),
-            d.gi_star_z.to_string(),
-            d.gi_q.to_string(),
-            d.moran_i.to_string(),
-            d.moran_q.to_string(),
-            d.quadrant.as_str().to_string(),
-            d.hot_spot.to_string(),
-            d.high_high.to_string(),
+            p.id,
+            p.name,
+            p.flags.join(","),
+            p.population.to_string(),
+            p.newcomers_before.to_string(),
+            cell(p.newcomers_after.map(|v| v.to_string())),
+            p.share_before.to_string(),
+            p.share_after.to_string(),
+            cell(p.households_placed.map(|v| v.to_string())),
+            cell(p.persons_placed.map(|v| v.to_string())),
+            p.persons_placed_label,
+            cell(p.persons_temporary_at_end.map(|v| v.to_string())),
+            cell(p.over_cap.map(|v| v.to_string())),
+            p.location_quotient_before.to_string(),
+            cell(p.location_quotient_after.map(|v| v.to_string())),
+            cell(p.gi_star_z.map(|v| v.to_string())),
+            cell(p.gi_q.map(|v| v.to_string())),
+            cell(p.moran_i.map(|v| v.to_string())),
+            cell(p.moran_q.map(|v| v.to_string())),
+            p.quadrant.as_str().to_string(),
+            p.hot_spot.to_string(),
+            p.high_high.to_string(),
         ];
-        // Quarter cells: 1–4 persons read "<5" and the rest are rounded to a
-        // multiple of 5, so that the total minus the other cells does not
-        // give a suppressed cell away.
-        record.extend(d.placed_by_quarter.iter().map(|&q| {
-            if !suppress_small || q == 0 {
-                q.to_string()
-            } else if small || q < crate::output::gpkg::SUPPRESSION_THRESHOLD {
-                "<5".to_string()
-            } else {
-                (((q + 2) / 5) * 5).to_string()
-            }
-        }));
+        // A withheld quarter cell reads `<5` (`privacy` rounds the others to
+        // a multiple of 5).
+        record.extend(
+            p.placed_by_quarter
+                .iter()
+                .map(|q| q.map_or_else(|| SMALL_LABEL.to_string(), |q| q.to_string())),
+        );
         w.write_record(&record).map_err(format)?;
     }
     let bytes = w.into_inner().map_err(|e| ExportError::Format {
@@ -334,43 +354,34 @@ fn round7(x: f64) -> f64 {
 }
 
 /// RFC 7946: WGS84 lon/lat, no `crs` member. Placements as points (no
-/// personal data: no income, benefit or disposable amount), districts as
-/// polygons with their figures.
+/// personal data: no income, benefit or disposable amount; the rent as a
+/// band; a small district's households as one point per status),
+/// districts as polygons with their published figures.
 fn plan_geojson(
     inputs: &Inputs,
     rows: &[HouseholdRow],
     summary: &Summary,
-    suppress_small: bool,
+    privacy: &Privacy,
 ) -> Result<Value, String> {
-    let t = Transformer::working_to_wgs84();
-    let lonlat = |x: f64, y: f64| -> Result<Value, String> {
-        let (lon, lat) = t.apply(x, y)?;
-        Ok(json!([round7(lon), round7(lat)]))
-    };
+    let lonlat = wgs84();
     let mut features = Vec::new();
-    for row in rows {
-        let Some((x, y)) = row.position else { continue };
-        let mut props = Map::new();
-        props.insert("layer".into(), json!("placement"));
-        props.insert("household_id".into(), json!(row.household_id));
-        props.insert("status".into(), json!(row.status));
-        props.insert("temp_unit".into(), json!(row.temp_unit));
-        props.insert("temp_from".into(), json!(row.temp_from));
-        props.insert("temp_to".into(), json!(row.temp_to));
-        props.insert("perm_unit".into(), json!(row.perm_unit));
-        props.insert("perm_from".into(), json!(row.perm_from));
-        props.insert("district".into(), json!(row.district));
-        props.insert("persons".into(), json!(row.persons));
-        props.insert("rent".into(), json!(row.rent));
-        props.insert("travel_minutes".into(), json!(row.travel_minutes));
-        props.insert("household_type".into(), json!(row.household_type));
-        features.push(json!({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": lonlat(x, y)?},
-            "properties": props,
-        }));
+    for point in privacy.points(inputs, rows) {
+        features.push(match point {
+            Point::Exact(row) => placement_feature(row, &lonlat)?,
+            Point::Aggregated(a) => {
+                let mut props = Map::new();
+                props.insert("layer".into(), json!("placement"));
+                props.insert("aggregated".into(), json!(true));
+                props.insert("status".into(), json!(a.status));
+                props.insert("district".into(), json!(a.district));
+                props.insert("households".into(), json!(a.households));
+                props.insert("persons".into(), json!(a.persons));
+                props.insert("persons_label".into(), json!(a.persons_label));
+                point_feature(a.x, a.y, &props, &lonlat)?
+            }
+        });
     }
-    for (d, figures) in inputs.districts.iter().zip(&summary.districts) {
+    for (i, (d, figures)) in inputs.districts.iter().zip(&summary.districts).enumerate() {
         let mut polygons = Vec::new();
         for poly in &d.geometry.0 {
             let mut rings = Vec::new();
@@ -381,29 +392,12 @@ fn plan_geojson(
             }
             polygons.push(Value::Array(rings));
         }
-        let mut props = match serde_json::to_value(figures).map_err(|e| e.to_string())? {
+        let published = privacy.district(i, figures);
+        let mut props = match serde_json::to_value(&published).map_err(|e| e.to_string())? {
             Value::Object(m) => m,
             _ => Map::new(),
         };
         props.insert("layer".into(), json!("district"));
-        // Published layers show no district figure based on 1–4 persons
-        // (the same rule as plan.gpkg): the counts, and the total that would
-        // give them away, become null, with a label instead.
-        let small = figures.persons_placed > 0
-            && figures.persons_placed < crate::output::gpkg::SUPPRESSION_THRESHOLD;
-        if suppress_small && small {
-            for key in ["persons_placed", "households_placed", "newcomers_after"] {
-                props.insert(key.into(), Value::Null);
-            }
-            props.insert("persons_placed_label".into(), json!("<5"));
-            let share = (figures.share_after * 1000.0).round() / 1000.0;
-            props.insert("share_after".into(), json!(share));
-        } else {
-            props.insert(
-                "persons_placed_label".into(),
-                json!(figures.persons_placed.to_string()),
-            );
-        }
         features.push(json!({
             "type": "Feature",
             "geometry": {"type": "MultiPolygon", "coordinates": polygons},
@@ -411,6 +405,65 @@ fn plan_geojson(
         }));
     }
     Ok(json!({"type": "FeatureCollection", "features": features}))
+}
+
+/// `officer_placements.geojson`: every household's exact point, with the
+/// same fields as a published placement (not for publication).
+fn officer_geojson(rows: &[HouseholdRow]) -> Result<Value, String> {
+    let lonlat = wgs84();
+    let features = rows
+        .iter()
+        .filter(|r| r.position.is_some())
+        .map(|r| placement_feature(r, &lonlat))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(json!({"type": "FeatureCollection", "features": features}))
+}
+
+/// A household's own placement point: its id and plan, the rent as a band.
+fn placement_feature(row: &HouseholdRow, lonlat: &LonLat) -> Result<Value, String> {
+    let Some((x, y)) = row.position else {
+        return Err(format!("household {} has no position", row.household_id));
+    };
+    let mut props = Map::new();
+    props.insert("layer".into(), json!("placement"));
+    props.insert("household_id".into(), json!(row.household_id));
+    props.insert("status".into(), json!(row.status));
+    props.insert("temp_unit".into(), json!(row.temp_unit));
+    props.insert("temp_from".into(), json!(row.temp_from));
+    props.insert("temp_to".into(), json!(row.temp_to));
+    props.insert("perm_unit".into(), json!(row.perm_unit));
+    props.insert("perm_from".into(), json!(row.perm_from));
+    props.insert("district".into(), json!(row.district));
+    props.insert("persons".into(), json!(row.persons));
+    props.insert("rent_band".into(), json!(rent_band(row.rent)));
+    props.insert("travel_minutes".into(), json!(row.travel_minutes));
+    props.insert("household_type".into(), json!(row.household_type));
+    point_feature(x, y, &props, lonlat)
+}
+
+/// Working-CRS metres to a rounded `[lon, lat]`.
+type LonLat = dyn Fn(f64, f64) -> Result<Value, String>;
+
+fn point_feature(
+    x: f64,
+    y: f64,
+    props: &Map<String, Value>,
+    lonlat: &LonLat,
+) -> Result<Value, String> {
+    Ok(json!({
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": lonlat(x, y)?},
+        "properties": props,
+    }))
+}
+
+/// Working CRS to a rounded `[lon, lat]`.
+fn wgs84() -> impl Fn(f64, f64) -> Result<Value, String> {
+    let t = Transformer::working_to_wgs84();
+    move |x, y| {
+        let (lon, lat) = t.apply(x, y)?;
+        Ok(json!([round7(lon), round7(lat)]))
+    }
 }
 
 /// A ring in lon/lat; exterior rings counter-clockwise, holes clockwise

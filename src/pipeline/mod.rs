@@ -261,24 +261,27 @@ pub fn plan(
         .pruning
         .as_ref()
         .map(|p| format!("{}: {} pairs kept, {} dropped", p.rule, p.kept, p.dropped));
-    summary.replanning = replanning;
+    summary.replanning = replanning.map(|mut r| {
+        // The earlier plan's directory as `run.previous` records it.
+        if let Some(p) = &options.previous {
+            r.previous = crate::output::privacy::relative_to_scenario(&scenario.path, p);
+        }
+        r
+    });
     summary.run = evaluate::Run {
-        scenario_file: std::fs::canonicalize(&scenario.path)
-            .unwrap_or_else(|_| scenario.path.clone())
-            .display()
-            .to_string(),
+        // Relative to the scenario's folder: no output records a path of
+        // the machine (README, "What is published").
+        scenario_file: crate::output::privacy::relative_to_scenario(&scenario.path, &scenario.path),
         strategy: Some(options.strategy),
         time_limit_s: options.time_limit.map(|t| t.as_secs_f64()),
         gap_percent: evaluate::round6(100.0 * options.acceptable_gap),
         pins: options.pins.clone(),
         force: options.force.clone(),
-        // Absolute, like the scenario file, so that `explain` finds it from anywhere.
-        previous: options.previous.as_ref().map(|p| {
-            std::fs::canonicalize(p)
-                .unwrap_or_else(|_| p.clone())
-                .display()
-                .to_string()
-        }),
+        // Relative to the scenario's folder, like the scenario file.
+        previous: options
+            .previous
+            .as_ref()
+            .map(|p| crate::output::privacy::relative_to_scenario(&scenario.path, p)),
     };
     stage("evaluate");
     Ok(Outcome {

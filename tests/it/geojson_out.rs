@@ -77,6 +77,35 @@ fn plan_geojson_is_rfc_7946() {
             other => problems.push(format!("unexpected geometry {other}")),
         }
     }
+    // A household's point carries the README's fields: its rent only as a
+    // band, no amount.
+    let documented = [
+        "layer",
+        "household_id",
+        "status",
+        "temp_unit",
+        "temp_from",
+        "temp_to",
+        "perm_unit",
+        "perm_from",
+        "district",
+        "persons",
+        "rent_band",
+        "travel_minutes",
+        "household_type",
+    ];
+    for f in doc["features"].as_array().unwrap() {
+        let p = f["properties"].as_object().unwrap();
+        if p["layer"] == "placement" && p.get("aggregated").is_none() {
+            let keys: Vec<&str> = p.keys().map(String::as_str).collect();
+            assert_eq!(keys, documented);
+            let band = p["rent_band"].as_str();
+            assert!(
+                band.is_none_or(|b| ["<4000", "4000-5999", "6000-7999", "8000+"].contains(&b)),
+                "{band:?}"
+            );
+        }
+    }
     assert!(
         points > 0 && polygons == 14,
         "{points} points, {polygons} districts"

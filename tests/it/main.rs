@@ -23,6 +23,7 @@ mod model;
 mod network;
 mod oracle;
 mod pins;
+mod privacy;
 mod properties;
 mod real_herning;
 mod replan;

@@ -70,7 +70,14 @@ fn explain_agrees_with_a_replan() {
     let out = tmp.path().join("out");
     replan(&out, &["--pin", "H5=P4"]);
     for h in ["H1", "H2", "H3", "H4", "H5"] {
-        let o = bin().arg("explain").arg(&out).arg(h).output().unwrap();
+        let o = bin()
+            .arg("explain")
+            .arg(&out)
+            .arg(h)
+            .arg("--scenario")
+            .arg(data_dir().join("replan/scenario.toml"))
+            .output()
+            .unwrap();
         assert!(
             o.status.success(),
             "{h}: {}",

@@ -315,6 +315,8 @@ fn a_home_affordable_from_the_reunion_is_lawful_from_that_day() {
         .args(["explain", "--json"])
         .arg(&out)
         .arg("H1")
+        .arg("--scenario")
+        .arg(&scenario)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -49,11 +49,37 @@ pub struct Context {
 /// the plan back, checking that they still belong together.
 ///
 /// `scenario` overrides the scenario file recorded in `summary.json` (an
-/// output directory moved to another machine).
+/// output directory moved to another machine); without it the file is
+/// looked for ([`find_scenario`]).
 ///
 /// # Errors
 /// `DIR` is not a plan output, the scenario or its inputs cannot be loaded,
 /// or they changed since the plan was made.
+/// The scenario file a plan names, by its name relative to its own folder
+/// (summary.json records no path outside it): the first file of that name
+/// in the working folder, the output folder or any folder above either, or
+/// a `scenarios/` folder in one of them, whose scenario `name` is the
+/// plan's.
+#[must_use]
+pub fn find_scenario(out: &Path, file: &str, name: &str) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let out = cwd.join(out);
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for start in [&cwd, &out] {
+        for folder in start.ancestors() {
+            for f in [folder.to_path_buf(), folder.join("scenarios")] {
+                if !folders.contains(&f) {
+                    folders.push(f);
+                }
+            }
+        }
+    }
+    folders
+        .into_iter()
+        .map(|f| f.join(file))
+        .find(|path| path.is_file() && crate::scenario::load(path).is_ok_and(|s| s.name == name))
+}
+
 pub fn load(
     dir: &Path,
     scenario: Option<&Path>,
@@ -64,11 +90,18 @@ pub fn load(
     let strategy = run.strategy.unwrap_or(Strategy::Optimise);
     let rows =
         plan_csv::read(&dir.join("plan.csv")).map_err(|e| ExplainError::NotAPlan(e.to_string()))?;
-    let scenario_path =
-        scenario.map_or_else(|| PathBuf::from(&run.scenario_file), Path::to_path_buf);
+    let scenario_path = match scenario {
+        Some(path) => path.to_path_buf(),
+        None => find_scenario(dir, &run.scenario_file, &summary.scenario).ok_or_else(|| {
+            ExplainError::Inputs(format!(
+                "the plan was made with the scenario {} (summary.json names it relative to the scenario's own folder), which is not here; give it with --scenario FILE",
+                run.scenario_file
+            ))
+        })?,
+    };
     if !scenario_path.exists() {
         return Err(ExplainError::Inputs(format!(
-            "the plan was made with the scenario {}, which is not there any more; give it with --scenario FILE",
+            "the scenario {} does not exist",
             scenario_path.display()
         )));
     }
@@ -95,7 +128,11 @@ pub fn load(
         time_limit: None,
         pins: run.pins.clone(),
         force: run.force.clone(),
-        previous: run.previous.as_ref().map(PathBuf::from),
+        // Recorded relative to the scenario's folder.
+        previous: run
+            .previous
+            .as_ref()
+            .map(|p| scenario_path.parent().unwrap_or(Path::new("")).join(p)),
         ..crate::pipeline::Options::default()
     };
     let decisions = crate::pipeline::decide(&inputs, &scenario, &options).map_err(|e| {

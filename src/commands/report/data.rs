@@ -60,6 +60,9 @@ pub struct Placement {
     pub x: f64,
     pub y: f64,
     pub status: Status,
+    /// For the one point that stands for a small district's households of
+    /// one status (`aggregated: true`): its persons label, e.g. `<5`.
+    pub aggregated: Option<String>,
 }
 
 /// One row of `plan.csv`, without its amounts except the disposable amount
@@ -178,7 +181,14 @@ pub fn parse_geojson(text: &str) -> Result<(Vec<District>, Vec<Placement>), Stri
                         "feature {n}: found the status {status}, expected permanent, temporary_only or unplaced"
                     )
                 })?;
-                placements.push(Placement { x, y, status });
+                let aggregated = (props.get("aggregated") == Some(&Value::Bool(true)))
+                    .then(|| text("persons_label").unwrap_or_else(|| "<5".to_string()));
+                placements.push(Placement {
+                    x,
+                    y,
+                    status,
+                    aggregated,
+                });
             }
             Some("district") => {
                 let polygons: Vec<&Value> = match (gtype, coords.as_array()) {

@@ -2,7 +2,8 @@
 //! polygons projected to EPSG:25832 (metres), so that the scale bar is
 //! true: a choropleth of the newcomer share after the plan, forbidden
 //! districts hatched, hot spots outlined, placements as points coloured by
-//! status, a scale bar and a north arrow. The legend is a separate SVG, so
+//! status (a small district's aggregated point with a dashed ring and its
+//! persons label, never a household count), a scale bar and a north arrow. The legend is a separate SVG, so
 //! that small multiples of several plans share one.
 
 use std::collections::BTreeMap;
@@ -186,6 +187,14 @@ fn patterns(id: &str) -> String {
     )
 }
 
+fn status_colour(status: Status) -> &'static str {
+    if status == Status::Permanent {
+        PERMANENT_COLOUR
+    } else {
+        TEMPORARY_COLOUR
+    }
+}
+
 /// The map of one plan as an SVG element.
 #[must_use]
 pub fn map_svg(
@@ -259,20 +268,30 @@ pub fn map_svg(
         );
     }
     s.push_str("</g>");
-    // Placements: one point per address and status, larger for more households.
+    // Placements: one point per address and status, larger for more
+    // households; a small district's households of one status are one
+    // point inside it (plan.geojson's `aggregated`), drawn with a dashed
+    // ring and its persons label, never as a count of households.
     let mut at: BTreeMap<(i64, i64, Status), usize> = BTreeMap::new();
-    for p in placements {
+    for p in placements.iter().filter(|p| p.aggregated.is_none()) {
         *at.entry((p.x.round() as i64, p.y.round() as i64, p.status))
             .or_default() += 1;
     }
     s.push_str("<g class=\"placements\" stroke=\"#fff\" stroke-width=\"1\">");
+    for p in placements {
+        let Some(label) = &p.aggregated else { continue };
+        let (px, py) = frame.px(p.x, p.y);
+        let _ = write!(
+            s,
+            "<circle class=\"aggregated\" cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"5.5\" fill=\"{}\" stroke=\"#333\" stroke-dasharray=\"2 1.5\"><title>{}: {}</title></circle>",
+            status_colour(p.status),
+            esc(i18n::status(p.status, lang)),
+            esc(label)
+        );
+    }
     for ((x, y, status), n) in at {
         let (px, py) = frame.px(x as f64, y as f64);
-        let colour = if status == Status::Permanent {
-            PERMANENT_COLOUR
-        } else {
-            TEMPORARY_COLOUR
-        };
+        let colour = status_colour(status);
         let r = 3.5 + 1.5 * ((n - 1) as f64).sqrt();
         let _ = write!(
             s,
@@ -459,6 +478,36 @@ mod tests {
             .map(|t| t.parse().unwrap())
             .collect();
         (v[0], v[1], v[2], v[3])
+    }
+
+    #[test]
+    fn an_aggregated_point_shows_its_label_not_a_household_count() {
+        let districts = vec![square("A", 490_000.0, 6_220_000.0, 4_000.0, 0.01)];
+        let frame = Frame::fit(bbox(&districts).unwrap(), 300.0, 300.0, 5.0);
+        let point = |aggregated: Option<&str>| Placement {
+            x: 492_000.0,
+            y: 6_222_000.0,
+            status: Status::Permanent,
+            aggregated: aggregated.map(str::to_string),
+        };
+        let svg = map_svg(
+            &districts,
+            &[point(Some("<5")), point(None), point(None)],
+            &Classes::new(0.06),
+            &frame,
+            &MapOptions {
+                id: "t",
+                lang: Lang::En,
+                title: None,
+            },
+        );
+        let placements = &svg[svg.find("class=\"placements\"").unwrap()..];
+        let placements = &placements[..placements.find("</g>").unwrap()];
+        assert_eq!(placements.matches("<circle").count(), 2, "{placements}");
+        assert_eq!(placements.matches("class=\"aggregated\"").count(), 1);
+        assert!(placements.contains(": &lt;5</title>"), "{placements}");
+        // The two households' own points are one point of 2.
+        assert!(placements.contains(": 2</title>"), "{placements}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The two key/value tables: `scenario_kpi` (the plan's figures from the
-//! summary) and `run_metadata` (scenario, settings, version, solve time,
-//! and every input file with its SHA-256).
+//! summary) and `run_metadata` (scenario, settings, version, and every
+//! input file with its SHA-256).
 //!
-//! Invariant: only plan-level figures, never a household's; an input file
+//! Invariant: only plan-level figures, never a household's; paths relative
+//! to the scenario's folder and no timing, so that a rerun writes the same
+//! values; an input file
 //! that cannot be read for its checksum is an error (a GTFS folder has no
 //! checksum).
 
@@ -13,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{GpkgError, SUPPRESSION_THRESHOLD, Writer};
 use crate::crs::WORKING_EPSG;
+use crate::output::privacy::relative_to_scenario;
 
 impl Writer<'_> {
     pub(super) fn kpis(&self) -> Vec<(String, String)> {
@@ -81,7 +84,10 @@ impl Writer<'_> {
         let rules = &sc.rules;
         let mut kv: Vec<(String, String)> = vec![
             ("scenario_name".into(), s.scenario.clone()),
-            ("scenario_file".into(), sc.path.display().to_string()),
+            (
+                "scenario_file".into(),
+                relative_to_scenario(&sc.path, &sc.path),
+            ),
             ("scenario_sha256".into(), self.sha256(&sc.path)?),
             ("strategy".into(), s.strategy.as_str().to_string()),
             ("start".into(), s.start.to_string()),
@@ -93,7 +99,6 @@ impl Writer<'_> {
                 "boligplan_version".into(),
                 env!("CARGO_PKG_VERSION").to_string(),
             ),
-            ("solve_seconds".into(), s.solve_seconds.to_string()),
             ("iterations".into(), s.iterations.to_string()),
             (
                 "max_district_share".into(),
@@ -125,7 +130,7 @@ impl Writer<'_> {
             ),
             (
                 "suppress_small_counts".into(),
-                self.suppress_small.to_string(),
+                self.privacy.suppress.to_string(),
             ),
             (
                 "suppression_threshold_persons".into(),
@@ -146,7 +151,10 @@ impl Writer<'_> {
             files.push(("gtfs", g));
         }
         for (name, path) in files {
-            kv.push((format!("input_{name}"), path.display().to_string()));
+            kv.push((
+                format!("input_{name}"),
+                relative_to_scenario(&sc.path, path),
+            ));
             // A GTFS feed may be a folder: only a file has one checksum.
             if !path.is_dir() {
                 kv.push((format!("input_{name}_sha256"), self.sha256(path)?));

@@ -2,7 +2,9 @@
 //! dwelling's move-in, a temporary site's peak persons, person-days and
 //! occupancy.
 //!
-//! Invariants: the peak counts reunited members from their reunion day and
+//! Invariants: in a small district (`output::privacy`) no unit shows its
+//! use, and a site's use of 1–4 persons at most is withheld (NULL); the
+//! peak counts reunited members from their reunion day and
 //! lets those leaving on a day leave before others arrive, exactly as the
 //! planner does; a unit the plan names that is not in the housing is an
 //! error, never a silent row.
@@ -46,7 +48,26 @@ impl Writer<'_> {
             Extent::add(&mut extent, x, y, x, y);
             let permanent = u.tenure == Tenure::Permanent;
             let peak = peak(&usage.events);
-            let (used, move_in, peak_v, days_v, occupancy) = if permanent {
+            // In a small district the dwellings' use would count its
+            // households, and a site's 1–4 persons are a small count.
+            let small_district = u
+                .district
+                .is_some_and(|d| self.privacy.is_small_district(d.index()));
+            let withheld = small_district
+                || (!permanent
+                    && self
+                        .privacy
+                        .count(u32::try_from(peak).unwrap_or(u32::MAX))
+                        .is_none());
+            let (used, move_in, peak_v, days_v, occupancy) = if withheld {
+                (
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                )
+            } else if permanent {
                 (
                     Value::Integer(i64::from(usage.move_in.is_some())),
                     date(usage.move_in),

@@ -12,22 +12,23 @@
 //!   end of the plan, with its household id only — no income, benefit,
 //!   disposable amount or reason (personal data stays in `plan.csv`); the
 //!   rent as a band (`<4000`, `4000-5999`, `6000-7999`, `8000+` DKK/month).
+//!   In a small district (`output::privacy`) one point per status at the
+//!   district's interior point instead (`aggregated`, no household id).
 //! - `housing` (POINT): every unit with its use over the horizon. Permanent
 //!   dwellings: `used_by_plan`, `move_in`. Temporary sites: `peak_persons`
 //!   (most persons on any night, counting reunited members from their
 //!   reunion day, exactly as the planner does), `person_days` and
 //!   `occupancy` = `peak_persons / capacity`.
 //! - `districts` (MULTIPOLYGON): the before/after figures of the summary.
-//!   **Small counts are suppressed**: when 1 to 4 persons are placed in a
-//!   district, `persons_placed`, `households_placed` and `newcomers_after`
-//!   (which would give the count away as `newcomers_after −
-//!   newcomers_before`) are NULL and `persons_placed_label` reads `<5`;
-//!   otherwise the label is the count itself. `share_after` is kept, rounded
-//!   to 0.1 percentage point, so that the map still colours the district.
+//!   **Small counts are suppressed** as `output::privacy` decides: of a
+//!   small district `persons_placed`, `households_placed`, `newcomers_after`
+//!   and `over_cap` are NULL, `persons_placed_label` reads `<5` and
+//!   `share_after` is the share with 2.5 persons placed (the same whatever
+//!   the count), so that the map still colours the district.
 //! - `places` (POINT): the places households travel to.
 //! - `scenario_kpi`, `run_metadata` (attributes, key/value text): the plan's
-//!   figures; the scenario, settings, version, solve time and every input
-//!   file with its SHA-256.
+//!   figures; the scenario, settings, version and every input file (its path
+//!   relative to the scenario's folder) with its SHA-256.
 //! - `layer_styles` (the QGIS convention): one default QML style per spatial
 //!   layer, applied by QGIS when the layer is opened.
 //!
@@ -42,8 +43,10 @@
 //!
 //! Invariants: no column outside [`GIS_FIELDS`] is ever written (every
 //! table goes through `Writer::check_allowed` before it is created); no
-//! district figure based on 1–4 persons unless the scenario turns
-//! suppression off; nothing is left at the path when writing fails.
+//! district figure, placement point or dwelling's use that reveals 1–4
+//! persons unless the scenario turns suppression off; no clock and no
+//! absolute path (the write time is [`Settings::written_at`]), so the same
+//! plan gives the same bytes; nothing is left at the path when writing fails.
 
 mod districts;
 mod figures;
@@ -62,13 +65,13 @@ use rusqlite::types::Value;
 
 use crate::evaluate::{HouseholdRow, Summary};
 use crate::model::Inputs;
+use crate::output::privacy::Privacy;
 use crate::scenario::Scenario;
 
 use schema::{APPLICATION_ID, CORE_TABLES, Column, USER_VERSION};
 use styles::STYLES;
 
-/// Counts below this many persons are suppressed in the GIS outputs.
-pub const SUPPRESSION_THRESHOLD: u32 = 5;
+pub use crate::output::privacy::SUPPRESSION_THRESHOLD;
 
 /// Every column each table of `plan.gpkg` may have: the privacy allow-list.
 /// Writing a column outside it is an error.
@@ -79,6 +82,9 @@ pub const GIS_FIELDS: &[(&str, &[&str])] = &[
             "fid",
             "geom",
             "household_id",
+            "aggregated",
+            "households",
+            "persons_label",
             "status",
             "temp_unit",
             "temp_from",
@@ -132,6 +138,7 @@ pub const GIS_FIELDS: &[(&str, &[&str])] = &[
             "persons_placed",
             "persons_placed_label",
             "over_cap",
+            "suppressed",
         ],
     ),
     ("places", &["fid", "geom", "place_id", "kind", "name"]),
@@ -185,7 +192,27 @@ pub enum GpkgError {
     Format { path: PathBuf, message: String },
 }
 
-/// Writes `path` with small counts suppressed (the default).
+/// How `plan.gpkg` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Counts of 1–4 persons withheld (`output::privacy`).
+    pub suppress_small: bool,
+    /// The write time recorded in `gpkg_contents.last_change` and
+    /// `layer_styles.update_time`, seconds since 1970 (UTC).
+    pub written_at: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            suppress_small: true,
+            written_at: 0,
+        }
+    }
+}
+
+/// Writes `path` with small counts suppressed and the write time 1970-01-01
+/// (the defaults).
 ///
 /// # Errors
 /// See [`write_gpkg_with`].
@@ -196,12 +223,11 @@ pub fn write_gpkg(
     rows: &[HouseholdRow],
     summary: &Summary,
 ) -> Result<(), GpkgError> {
-    write_gpkg_with(path, inputs, scenario, rows, summary, true)
+    write_gpkg_with(path, inputs, scenario, rows, summary, &Settings::default())
 }
 
 /// Writes the GeoPackage to `path`, via a temporary file beside it that is
 /// renamed into place when complete; an existing `path` is replaced.
-/// `suppress_small`: district counts of 1–4 persons become NULL / `<5`.
 ///
 /// # Errors
 /// When SQLite fails, an input file cannot be read for its checksum, or
@@ -212,7 +238,7 @@ pub fn write_gpkg_with(
     scenario: &Scenario,
     rows: &[HouseholdRow],
     summary: &Summary,
-    suppress_small: bool,
+    settings: &Settings,
 ) -> Result<(), GpkgError> {
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
     tmp_name.push(format!(".tmp-{}", std::process::id()));
@@ -232,7 +258,11 @@ pub fn write_gpkg_with(
             scenario,
             rows,
             summary,
-            suppress_small,
+            privacy: Privacy::new(inputs, rows, &summary.districts, settings.suppress_small),
+            written_at: timestamp(settings.written_at).ok_or_else(|| GpkgError::Format {
+                path: tmp.clone(),
+                message: format!("the write time {} is out of range", settings.written_at),
+            })?,
         };
         writer.write(&mut conn)?;
         conn.close().map_err(|(_, e)| sql(&tmp)(e))?;
@@ -257,7 +287,9 @@ struct Writer<'a> {
     scenario: &'a Scenario,
     rows: &'a [HouseholdRow],
     summary: &'a Summary,
-    suppress_small: bool,
+    privacy: Privacy,
+    /// `gpkg_contents.last_change` and `layer_styles.update_time`.
+    written_at: String,
 }
 
 impl Writer<'_> {
@@ -309,6 +341,13 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// A GeoPackage timestamp (`%Y-%m-%dT%H:%M:%fZ`, as SQLite's `strftime`
+/// writes it) of seconds since 1970.
+fn timestamp(seconds: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
 fn round_to(x: f64, scale: f64) -> f64 {

@@ -7,7 +7,8 @@
 //!
 //! Invariants: every user table is registered in `gpkg_contents` (a feature
 //! table also in `gpkg_geometry_columns`, with its extent and the working
-//! CRS EPSG:25832) and checked against `GIS_FIELDS` before it is created.
+//! CRS EPSG:25832) and checked against `GIS_FIELDS` before it is created;
+//! `last_change` is the writer's given write time, never the clock.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
@@ -190,10 +191,12 @@ impl Writer<'_> {
         };
         tx.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, \
-             min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             last_change, min_x, min_y, max_x, max_y, srs_id) \
+             VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 table,
                 description,
+                self.written_at,
                 min_x,
                 min_y,
                 max_x,
@@ -243,9 +246,9 @@ impl Writer<'_> {
         )
         .map_err(sql(self.path))?;
         tx.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) \
-             VALUES (?1, 'attributes', ?1, ?2)",
-            params![table, description],
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, \
+             last_change) VALUES (?1, 'attributes', ?1, ?2, ?3)",
+            params![table, description, self.written_at],
         )
         .map_err(sql(self.path))?;
         let mut stmt = tx

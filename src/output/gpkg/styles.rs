@@ -40,17 +40,24 @@ impl Writer<'_> {
                 .unwrap_or_default(),
         )?;
         tx.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) \
-             VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS default styles')",
-            [],
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, \
+             last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', \
+             'QGIS default styles', ?1)",
+            params![self.written_at],
         )
         .map_err(sql(self.path))?;
         for (table, name, qml) in STYLES {
             tx.execute(
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
                  f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, \
-                 owner, ui) VALUES ('', '', ?1, 'geom', ?2, ?3, '', 1, ?4, '', NULL)",
-                params![table, name, qml, format!("boligplan default style: {name}")],
+                 owner, ui, update_time) VALUES ('', '', ?1, 'geom', ?2, ?3, '', 1, ?4, '', NULL, ?5)",
+                params![
+                    table,
+                    name,
+                    qml,
+                    format!("boligplan default style: {name}"),
+                    self.written_at
+                ],
             )
             .map_err(sql(self.path))?;
         }
